@@ -1,0 +1,101 @@
+// Package bot is careerbot's platform-neutral core. A platform adapter (Slack, Discord, the
+// terminal, the playground) turns what a user did into a Command, the Router hands it to the
+// command's handler, and the handler returns a Reply that the adapter renders in the platform's
+// own format. Handlers never see a platform type, and this package imports no adapter.
+package bot
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Platform names where a command came from.
+type Platform string
+
+// Platforms careerbot speaks.
+const (
+	PlatformSlack   Platform = "slack"
+	PlatformDiscord Platform = "discord"
+	PlatformCLI     Platform = "cli"
+	PlatformWeb     Platform = "web"
+)
+
+// Command is one request from a user, whatever the platform.
+type Command struct {
+	Platform  Platform
+	Workspace string // Slack team id, Discord guild id; empty in the terminal
+	Channel   string
+	User      string
+	IsAdmin   bool // the platform says the user may run admin commands in this workspace
+
+	// Name is the command without its slash: "explain", "topics".
+	Name string
+	// Text is everything after the name, as typed (Slack) or rebuilt from options (Discord).
+	Text string
+	// Options holds named options when the platform has them (Discord's topic:, role:, ...).
+	Options map[string]string
+}
+
+// Arg returns the named option when the platform sent one, else the free text.
+func (c Command) Arg(name string) string {
+	if v, ok := c.Options[name]; ok {
+		return v
+	}
+	return c.Text
+}
+
+// MaxCommandText is the longest command text accepted, in bytes. Slack and Discord both stay
+// under 4,000 characters for a slash command's text; anything longer is not typed by a person.
+const MaxCommandText = 4000
+
+// Errors returned by Parse; both are meant to be shown to the user.
+var (
+	ErrEmptyCommand   = errors.New("type a command, for example: explain raft")
+	ErrCommandTooLong = fmt.Errorf("that command is too long: keep it under %d characters", MaxCommandText)
+)
+
+// Parse splits a typed line ("/explain raft", "explain raft", "@careerbot explain raft" after the
+// mention is removed) into a command name and its text. The name is lower-cased and loses a
+// leading slash; the text keeps its case. Control characters become spaces and invalid UTF-8 is
+// replaced, so nothing downstream ever sees them.
+func Parse(line string) (name, text string, err error) {
+	if len(line) > MaxCommandText {
+		return "", "", ErrCommandTooLong
+	}
+	line = Clean(line)
+	if line == "" {
+		return "", "", ErrEmptyCommand
+	}
+	name, text, _ = strings.Cut(line, " ")
+	name = strings.ToLower(strings.TrimPrefix(name, "/"))
+	if name == "" {
+		return "", "", ErrEmptyCommand
+	}
+	return name, strings.TrimSpace(text), nil
+}
+
+// Clean makes user text safe to handle: valid UTF-8, no control or invisible format characters
+// (the right-to-left override among them), runs of white space collapsed to one space, trimmed.
+func Clean(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

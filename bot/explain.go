@@ -1,0 +1,136 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/careerbot/careerbot/knowledge"
+)
+
+// starterTopics are offered to someone who types /explain with nothing after it: the concepts
+// the rest of the knowledge base builds on.
+var starterTopics = []string{
+	"distributed-architecture", "scaling", "cap-theorem", "consistency-models",
+	"consensus", "microservices", "kubernetes", "observability",
+}
+
+// explainHandler answers /explain.
+type explainHandler struct {
+	kb *knowledge.Base
+}
+
+func (h explainHandler) Handle(_ context.Context, cmd Command) (Reply, error) {
+	query := Clean(cmd.Arg("topic"))
+	if query == "" {
+		return h.overview(), nil
+	}
+	res := h.kb.Resolve(query)
+	if res.Topic == nil {
+		return noTopic(query, res.Suggestions), nil
+	}
+	return topicReply(h.kb, res.Topic, res.Match, query), nil
+}
+
+// topicReply is a topic's full explanation. When the topic was found by a typo or a full-text
+// search, the footer says so, so the user knows what was understood.
+func topicReply(kb *knowledge.Base, t *knowledge.Topic, match knowledge.MatchKind, query string) Reply {
+	r := Reply{
+		Title: t.Title,
+		Text:  t.Summary,
+		Fields: []Field{
+			{Name: "Category", Value: knowledge.CategoryName(t.Category)},
+			{Name: "Level", Value: t.Level},
+			{Name: "Matters for", Value: roleNames(t.Roles)},
+		},
+	}
+	for _, s := range t.Sections {
+		r.Sections = append(r.Sections, Section{Heading: s.Heading, Body: s.Body})
+	}
+	r.Sections = append(r.Sections, Section{Heading: "References", Body: references(t.References)})
+	for _, ref := range t.References {
+		if ref.URL != "" {
+			r.Links = append(r.Links, Link{Text: ref.Title, URL: ref.URL})
+		}
+	}
+	for _, rel := range kb.Related(t) {
+		r.Buttons = append(r.Buttons, Button{Label: rel.Title, Action: Action{Command: "explain", Args: rel.ID}})
+	}
+	switch match {
+	case knowledge.MatchTypo, knowledge.MatchFullText:
+		r.Footer = fmt.Sprintf("Best match for %s · /explain %s", Quote(query, 60), t.ID)
+	default:
+		r.Footer = "/explain " + t.ID
+	}
+	return r
+}
+
+func references(refs []knowledge.Reference) string {
+	lines := make([]string, len(refs))
+	for i, ref := range refs {
+		lines[i] = "- " + ref.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+func roleNames(ids []string) string {
+	names := make([]string, 0, len(ids))
+	for _, id := range ids {
+		for _, r := range knowledge.Roles() {
+			if r.ID == id {
+				names = append(names, r.Name)
+			}
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// noTopic answers a query that matched nothing, with what to try instead.
+func noTopic(query string, suggestions []*knowledge.Topic) Reply {
+	r := Reply{
+		Title:    "No topic matches " + Quote(query, 60),
+		NotFound: true,
+	}
+	if len(suggestions) == 0 {
+		r.Text = "Nothing in the knowledge base is close to that. `/topics` lists every topic by category."
+	} else {
+		titles := make([]string, len(suggestions))
+		for i, t := range suggestions {
+			titles[i] = fmt.Sprintf("**%s** (`/explain %s`)", t.Title, t.ID)
+			r.Buttons = append(r.Buttons, Button{Label: t.Title, Action: Action{Command: "explain", Args: t.ID}})
+		}
+		r.Text = "Did you mean " + joinOr(titles) + "? `/topics` lists every topic by category."
+	}
+	return r
+}
+
+// overview answers /explain with no topic: how to ask, and where to start.
+func (h explainHandler) overview() Reply {
+	r := Reply{
+		Title: "What should careerbot explain?",
+		Text: "Name a topic or ask a question: `/explain raft`, `/explain 2pc`, " +
+			"`/explain how does raft elect a leader`. `/topics` lists all " + fmt.Sprint(h.kb.Len()) + " topics by category.",
+	}
+	for _, c := range knowledge.Categories() {
+		if n := len(h.kb.InCategory(c.ID)); n > 0 {
+			r.Fields = append(r.Fields, Field{Name: c.Name, Value: fmt.Sprintf("%d topics", n)})
+		}
+	}
+	for _, id := range starterTopics {
+		if t, ok := h.kb.Topic(id); ok {
+			r.Buttons = append(r.Buttons, Button{Label: t.Title, Action: Action{Command: "explain", Args: t.ID}})
+		}
+	}
+	return r
+}
+
+// joinOr joins items as "a, b or c".
+func joinOr(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+}

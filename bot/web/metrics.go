@@ -1,0 +1,78 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/careerbot/careerbot/bot"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Metrics holds careerbot's Prometheus collectors on a registry of its own (no global state), so
+// tests can build as many as they like.
+type Metrics struct {
+	registry *prometheus.Registry
+	commands *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	requests *prometheus.CounterVec
+}
+
+// NewMetrics registers careerbot's collectors and the Go runtime and process collectors.
+func NewMetrics() *Metrics {
+	m := &Metrics{
+		registry: prometheus.NewRegistry(),
+		commands: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "careerbot_commands_total",
+			Help: "Commands handled, by platform, command and outcome.",
+		}, []string{"platform", "command", "outcome"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "careerbot_command_duration_seconds",
+			Help:    "Time to handle a command, by platform and command.",
+			Buckets: []float64{.0001, .0005, .001, .005, .01, .05, .1, .5, 1, 3},
+		}, []string{"platform", "command"}),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "careerbot_http_requests_total",
+			Help: "HTTP requests served, by route pattern and status code.",
+		}, []string{"route", "code"}),
+	}
+	m.registry.MustRegister(m.commands, m.latency, m.requests,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// CommandHandled implements bot.Metrics.
+func (m *Metrics) CommandHandled(platform bot.Platform, command, outcome string, elapsed time.Duration) {
+	m.commands.WithLabelValues(string(platform), command, outcome).Inc()
+	m.latency.WithLabelValues(string(platform), command).Observe(elapsed.Seconds())
+}
+
+// Registry returns the registry so other packages can add their collectors.
+func (m *Metrics) Registry() *prometheus.Registry { return m.registry }
+
+// instrument counts requests by the mux pattern that matched, never the raw path, so a scan of
+// random URLs cannot blow up the label set.
+func (m *Metrics) instrument(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, pattern := mux.Handler(r)
+		if pattern == "" {
+			pattern = "unmatched"
+		}
+		rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
+		mux.ServeHTTP(rec, r)
+		m.requests.WithLabelValues(pattern, strconv.Itoa(rec.code)).Inc()
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	code int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.code = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3".
+var version = "dev"
+
+// Exit codes: 0 success, 1 the command failed, 2 it was used wrongly.
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2
+)
+
+const usage = `careerbot explains distributed architecture in Slack and Discord.
+
+Usage:
+  careerbot <command> [flags] [arguments]
+
+Commands:
+  serve                 run the bot: HTTP endpoints on CAREERBOT_ADDR (default 127.0.0.1:8080)
+  explain <topic...>    explain a topic or answer a question in the terminal
+  topics [category]     list the topics, all or one category's
+  knowledge lint        check the topic files and report every problem
+
+Flags:
+  -h, --help            show this help (also after any command)
+  --version             print the version
+
+Configuration comes from the environment; README.md lists every variable.
+`
+
+// env reads one environment variable; os.Getenv in production, a map in tests.
+type env func(string) string
+
+// run is the whole program: it parses args, runs one command and returns the exit code.
+func run(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	case "-version", "--version", "version":
+		fmt.Fprintln(stdout, versionString())
+		return exitOK
+	case "serve":
+		return runServe(ctx, args[1:], getenv, stdout, stderr)
+	case "explain":
+		return runExplain(ctx, args[1:], stdout, stderr)
+	case "topics":
+		return runTopics(ctx, args[1:], stdout, stderr)
+	case "knowledge":
+		return runKnowledge(args[1:], stdout, stderr)
+	}
+	if strings.HasPrefix(args[0], "-") {
+		fmt.Fprintf(stderr, "careerbot: unknown flag %s\n\n%s", args[0], usage)
+	} else {
+		fmt.Fprintf(stderr, "careerbot: unknown command %q\n\n%s", args[0], usage)
+	}
+	return exitUsage
+}
+
+// newFlags returns a flag set that reports errors instead of exiting, with a usage line.
+func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: careerbot %s\n", synopsis)
+		if hasFlags(fs) {
+			fmt.Fprintln(stderr, "\nFlags:")
+			fs.PrintDefaults()
+		}
+	}
+	return fs
+}
+
+func hasFlags(fs *flag.FlagSet) bool {
+	n := 0
+	fs.VisitAll(func(*flag.Flag) { n++ })
+	return n > 0
+}
+
+// parseFlags parses args and maps the outcome to an exit code: help is a success, a bad flag a
+// usage error. ok is false when the caller should return code.
+func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	err := fs.Parse(args)
+	switch {
+	case err == nil:
+		return exitOK, true
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK, false
+	default:
+		return exitUsage, false
+	}
+}
+
+func versionString() string {
+	v := "careerbot " + version
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return v
+	}
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " (" + s.Value[:12] + ")"
+		}
+	}
+	return v + " " + info.GoVersion
+}

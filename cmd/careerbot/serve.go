@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/careerbot/careerbot/bot"
+	"github.com/careerbot/careerbot/bot/web"
+	"github.com/careerbot/careerbot/knowledge"
+)
+
+// shutdownGrace is how long in-flight requests get to finish after SIGINT/SIGTERM.
+const shutdownGrace = 10 * time.Second
+
+// runServe runs the bot until ctx is cancelled (SIGINT/SIGTERM), then drains and exits 0.
+func runServe(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) int {
+	fs := newFlags("serve", "serve\n\nRuns the bot. Configuration comes from the environment (see README.md).", stderr)
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "careerbot serve: unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return exitUsage
+	}
+	cfg, err := loadConfig(getenv, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "careerbot serve: %v\n", err)
+		return exitUsage
+	}
+	log := newLogger(stderr, cfg)
+	if err := serve(ctx, cfg, log); err != nil {
+		log.Error("careerbot stopped", "err", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// serve wires the bot together and serves HTTP until ctx ends.
+func serve(ctx context.Context, cfg config, log *slog.Logger) error {
+	kb, err := knowledge.Builtin()
+	if err != nil {
+		return err
+	}
+	metrics := web.NewMetrics()
+	router := bot.NewRouter(log, metrics)
+	bot.RegisterStudy(router, kb)
+
+	handler := web.NewHandler(web.Options{
+		Log:     log,
+		Metrics: metrics,
+		Version: version,
+		Checks: []web.Check{
+			{Name: "knowledge", Probe: func(context.Context) error { return nil }},
+		},
+	})
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("careerbot serving", "addr", ln.Addr().String(), "version", version, "topics", kb.Len())
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "grace", shutdownGrace.String())
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("http server: %w", err)
+	}
+	log.Info("stopped cleanly")
+	return nil
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/careerbot/careerbot/bot"
+	"github.com/careerbot/careerbot/knowledge"
+)
+
+// runExplain answers "careerbot explain <topic...>" through the same handler as /explain.
+func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("explain", "explain <topic or question...>\n\nExplains a topic: careerbot explain raft, careerbot explain how does raft elect a leader.", stderr)
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	return runCommand(ctx, "explain", fs.Args(), stdout, stderr)
+}
+
+// runTopics answers "careerbot topics [category]".
+func runTopics(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("topics", "topics [category]\n\nLists every topic by category, or one category's topics with summaries.", stderr)
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	return runCommand(ctx, "topics", fs.Args(), stdout, stderr)
+}
+
+// runCommand dispatches one command through the core and prints the reply as plain text.
+// A reply that found nothing exits 1, so scripts can tell.
+func runCommand(ctx context.Context, name string, args []string, stdout, stderr io.Writer) int {
+	kb, err := knowledge.Builtin()
+	if err != nil {
+		fmt.Fprintf(stderr, "careerbot: %v\n", err)
+		return exitFail
+	}
+	router := bot.NewRouter(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), nil)
+	bot.RegisterStudy(router, kb)
+	reply := router.Dispatch(ctx, bot.Command{Platform: bot.PlatformCLI, Name: name, Text: strings.Join(args, " ")})
+	fmt.Fprint(stdout, bot.PlainText(reply, "careerbot "))
+	if reply.NotFound {
+		return exitFail
+	}
+	return exitOK
+}
+
+// runKnowledge serves "careerbot knowledge lint [--dir DIR]".
+func runKnowledge(args []string, stdout, stderr io.Writer) int {
+	const synopsis = "knowledge lint [--dir DIR]\n\nChecks every topic file (the built-in ones, or DIR's *.md) and prints each problem as file: reason."
+	if len(args) == 0 || args[0] != "lint" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+			fmt.Fprintf(stdout, "Usage: careerbot %s\n", synopsis)
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "Usage: careerbot %s\n", synopsis)
+		return exitUsage
+	}
+	fs := newFlags("knowledge lint", synopsis, stderr)
+	dir := fs.String("dir", "", "lint the topic files in `DIR` instead of the built-in ones")
+	if code, ok := parseFlags(fs, args[1:]); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "careerbot knowledge lint: unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return exitUsage
+	}
+	files := knowledge.BuiltinFS()
+	if *dir != "" {
+		files = os.DirFS(*dir)
+	}
+	problems, err := knowledge.Lint(files)
+	if err != nil {
+		fmt.Fprintf(stderr, "careerbot knowledge lint: %v\n", err)
+		return exitFail
+	}
+	for _, p := range problems {
+		fmt.Fprintln(stdout, p)
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(stderr, "%d problem(s)\n", len(problems))
+		return exitFail
+	}
+	fmt.Fprintln(stdout, "ok: every topic file is valid")
+	return exitOK
+}

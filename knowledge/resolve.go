@@ -1,0 +1,273 @@
+package knowledge
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// MatchKind says how a query was resolved to a topic.
+type MatchKind int
+
+// How a query matched, in the order Resolve tries them.
+const (
+	MatchNone MatchKind = iota
+	MatchID
+	MatchTitle
+	MatchAlias
+	MatchNormalized
+	MatchTypo
+	MatchFullText
+)
+
+var matchNames = [...]string{"none", "id", "title", "alias", "normalized", "typo", "full-text"}
+
+func (k MatchKind) String() string {
+	if int(k) < len(matchNames) {
+		return matchNames[k]
+	}
+	return "unknown"
+}
+
+// MaxQuery is the longest query, in bytes, that Resolve reads; the rest is ignored. No topic name
+// is anywhere near as long, and a question that long has said what it is about by then.
+const MaxQuery = 300
+
+// maxSuggestions is how many topics an unresolved query is offered instead.
+const maxSuggestions = 3
+
+// Resolution is the outcome of resolving a query: a topic, or suggestions when none matches.
+type Resolution struct {
+	Topic       *Topic
+	Match       MatchKind
+	Suggestions []*Topic
+}
+
+// Resolve finds the topic a user means. It tries the id, the title, an alias, their normalised
+// forms, a typo of one of them, and finally a full-text ranking; see the package doc.
+// An empty or unmatched query returns a Resolution with a nil Topic and up to three suggestions.
+func (b *Base) Resolve(query string) Resolution {
+	q := strings.TrimSpace(truncate(query, MaxQuery))
+	if q == "" {
+		return Resolution{}
+	}
+	if r, ok := b.lookup(q); ok {
+		return r
+	}
+	bare := stripQuestion(q)
+	if bare != q {
+		if r, ok := b.lookup(bare); ok {
+			return r
+		}
+	}
+	n := normalize(bare)
+	if t, ok := b.norm[n]; ok {
+		return Resolution{Topic: t, Match: MatchNormalized}
+	}
+	typo, near := b.nearest([]rune(n))
+	if typo != nil {
+		return Resolution{Topic: typo, Match: MatchTypo}
+	}
+
+	qterms := terms(q)
+	hits := b.search.rank(qterms, maxSuggestions)
+	if len(hits) > 0 && confident(hits[0], qterms) {
+		return Resolution{Topic: hits[0].topic, Match: MatchFullText}
+	}
+	var sugg []*Topic
+	add := func(t *Topic) {
+		for _, s := range sugg {
+			if s == t {
+				return
+			}
+		}
+		if len(sugg) < maxSuggestions {
+			sugg = append(sugg, t)
+		}
+	}
+	for _, t := range near {
+		add(t)
+	}
+	for _, h := range hits {
+		add(h.topic)
+	}
+	return Resolution{Suggestions: sugg}
+}
+
+// lookup tries the exact forms: id, then title or alias, case-insensitively.
+func (b *Base) lookup(q string) (Resolution, bool) {
+	lower := strings.ToLower(q)
+	if t, ok := b.byID[lower]; ok {
+		return Resolution{Topic: t, Match: MatchID}, true
+	}
+	if t, ok := b.exact[lower]; ok {
+		if strings.EqualFold(t.Title, q) {
+			return Resolution{Topic: t, Match: MatchTitle}, true
+		}
+		return Resolution{Topic: t, Match: MatchAlias}, true
+	}
+	return Resolution{}, false
+}
+
+// confident decides whether the best full-text hit answers the query: it must contain at least
+// half of the query's distinct terms. Below that, the user gets suggestions rather than a topic
+// that only shares a word with the question.
+func confident(h hit, qterms []string) bool {
+	distinct := make(map[string]bool, len(qterms))
+	for _, t := range qterms {
+		distinct[t] = true
+	}
+	return len(distinct) > 0 && 2*h.matched >= len(distinct)
+}
+
+// Suggest returns up to n topics for a partial or misspelled input, best first: names that start
+// with it, then typos, then full-text hits. It is what autocomplete and "did you mean" use.
+func (b *Base) Suggest(input string, n int) []*Topic {
+	q := strings.TrimSpace(truncate(input, MaxQuery))
+	var out []*Topic
+	seen := make(map[*Topic]bool)
+	add := func(t *Topic) {
+		if !seen[t] && len(out) < n {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	if q == "" {
+		for _, t := range b.topics {
+			add(t)
+		}
+		return out
+	}
+	if r := b.Resolve(q); r.Topic != nil {
+		add(r.Topic)
+	}
+	norm := normalize(q)
+	for _, t := range b.topics {
+		for _, name := range t.names() {
+			if strings.HasPrefix(normalize(name), norm) {
+				add(t)
+				break
+			}
+		}
+	}
+	_, near := b.nearest([]rune(norm))
+	for _, t := range near {
+		add(t)
+	}
+	for _, h := range b.search.rank(terms(q), n) {
+		add(h.topic)
+	}
+	return out
+}
+
+// typoKey is a normalised name of a topic, as runes for edit distance.
+type typoKey struct {
+	key   []rune
+	topic *Topic
+}
+
+// allowedTypos scales the edit distance a query may be from a name with the query's length:
+// none for three letters or fewer, where one edit turns a word into another, then one per
+// roughly five letters.
+func allowedTypos(n int) int {
+	switch {
+	case n <= 3:
+		return 0
+	case n <= 6:
+		return 1
+	case n <= 11:
+		return 2
+	default:
+		return 3
+	}
+}
+
+// nearest finds the topic whose name is within the allowed edit distance of q. It returns that
+// topic when exactly one topic is closest, and otherwise the closest topics as suggestions.
+func (b *Base) nearest(q []rune) (*Topic, []*Topic) {
+	if len(q) == 0 || len(q) > 64 {
+		return nil, nil
+	}
+	limit := allowedTypos(len(q))
+	suggestLimit := max(limit, 2)
+	best := suggestLimit + 1
+	var closest []*Topic
+	var buf [3][]int
+	for _, k := range b.typo {
+		if d := len(k.key) - len(q); d > suggestLimit || -d > suggestLimit {
+			continue
+		}
+		d := editDistance(q, k.key, suggestLimit, &buf)
+		switch {
+		case d > suggestLimit:
+		case d < best:
+			best = d
+			closest = append(closest[:0], k.topic)
+		case d == best && !containsTopic(closest, k.topic):
+			closest = append(closest, k.topic)
+		}
+	}
+	if best <= limit && len(closest) == 1 {
+		return closest[0], nil
+	}
+	if len(closest) > maxSuggestions {
+		closest = closest[:maxSuggestions]
+	}
+	return nil, closest
+}
+
+func containsTopic(ts []*Topic, t *Topic) bool {
+	for _, x := range ts {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
+// editDistance is the optimal-string-alignment distance between a and b (insertions, deletions,
+// substitutions and adjacent transpositions, each costing one), or limit+1 once it is certain to
+// exceed limit. buf holds the three rows it reuses between calls.
+func editDistance(a, b []rune, limit int, buf *[3][]int) int {
+	for i := range buf {
+		if cap(buf[i]) < len(b)+1 {
+			buf[i] = make([]int, len(b)+1)
+		}
+		buf[i] = buf[i][:len(b)+1]
+	}
+	prev2, prev, cur := buf[0], buf[1], buf[2]
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return min(prev[len(b)], limit+1)
+}
+
+// truncate cuts s to at most n bytes without splitting a UTF-8 sequence.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}

@@ -1,0 +1,219 @@
+package knowledge
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Problem is one reason a topic file is not acceptable.
+type Problem struct {
+	File   string
+	Reason string
+}
+
+func (p Problem) String() string { return p.File + ": " + p.Reason }
+
+var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+var referenceKinds = []string{"paper", "book", "doc", "rfc", "talk", "article"}
+
+// Reference years outside this range are typos, not history.
+const (
+	minReferenceYear = 1950
+	maxReferenceYear = 2100
+)
+
+// Validate checks a set of topics, each on its own and against the others (unique ids, related
+// links that exist, aliases that name one topic only). It returns every problem it finds, sorted
+// by file, so that a lint run reports them all at once.
+func Validate(topics []Topic) []Problem {
+	var problems []Problem
+	add := func(t *Topic, format string, args ...any) {
+		problems = append(problems, Problem{File: t.File, Reason: fmt.Sprintf(format, args...)})
+	}
+
+	byID := make(map[string]*Topic, len(topics))
+	for i := range topics {
+		t := &topics[i]
+		if prev, dup := byID[t.ID]; dup && t.ID != "" {
+			add(t, "id %q is already used by %s", t.ID, prev.File)
+			continue
+		}
+		byID[t.ID] = t
+	}
+
+	// keys maps every normalised name to the topic that owns it.
+	keys := make(map[string]*Topic)
+	claim := func(t *Topic, name, what string) {
+		k := normalize(name)
+		if k == "" {
+			add(t, "%s %q has no letters or digits", what, name)
+			return
+		}
+		if owner, taken := keys[k]; taken && owner != t {
+			add(t, "%s %q collides with %s of %s", what, name, k, owner.File)
+			return
+		}
+		keys[k] = t
+	}
+
+	for i := range topics {
+		t := &topics[i]
+		for _, reason := range checkTopic(t) {
+			add(t, "%s", reason)
+		}
+		claim(t, t.ID, "id")
+		claim(t, t.Title, "title")
+		for _, a := range t.Aliases {
+			claim(t, a, "alias")
+		}
+		for _, r := range t.Related {
+			if r == t.ID {
+				add(t, "related lists the topic itself")
+			} else if _, ok := byID[r]; !ok {
+				add(t, "related topic %q does not exist", r)
+			}
+		}
+	}
+	slices.SortStableFunc(problems, func(a, b Problem) int { return strings.Compare(a.File, b.File) })
+	return problems
+}
+
+// checkTopic returns what is wrong with one topic on its own.
+func checkTopic(t *Topic) []string {
+	var bad []string
+	fail := func(format string, args ...any) { bad = append(bad, fmt.Sprintf(format, args...)) }
+
+	switch {
+	case t.ID == "":
+		fail("id is missing")
+	case !idPattern.MatchString(t.ID):
+		fail("id %q must be lowercase words joined by hyphens", t.ID)
+	case t.File != "" && baseName(t.File) != t.ID+".md":
+		fail("file name must be %s.md", t.ID)
+	}
+	if t.Title == "" {
+		fail("title is missing")
+	} else if n := utf8.RuneCountInString(t.Title); n > MaxTitle {
+		fail("title is %d characters, the limit is %d", n, MaxTitle)
+	}
+	for _, a := range t.Aliases {
+		if a != strings.ToLower(strings.TrimSpace(a)) || a == "" {
+			fail("alias %q must be lowercase and trimmed", a)
+		}
+	}
+	if !slices.ContainsFunc(categories, func(c Category) bool { return c.ID == t.Category }) {
+		fail("category %q is not one of %s", t.Category, categoryIDs())
+	}
+	if !slices.Contains(levels, t.Level) {
+		fail("level %q is not one of %s", t.Level, strings.Join(levels, ", "))
+	}
+
+	switch n := utf8.RuneCountInString(t.Summary); {
+	case n == 0:
+		fail("summary is missing")
+	case n > MaxSummary:
+		fail("summary is %d characters, the limit is %d", n, MaxSummary)
+	}
+
+	if len(t.Related) < 2 {
+		fail("related lists %d topics, at least 2 are required", len(t.Related))
+	}
+	if len(t.Roles) == 0 {
+		fail("roles is empty: name whom the topic matters for")
+	}
+	for _, r := range t.Roles {
+		if !slices.ContainsFunc(roles, func(x Role) bool { return x.ID == r }) {
+			fail("role %q is not one of %s", r, roleIDs())
+		}
+	}
+
+	if len(t.References) == 0 {
+		fail("references is empty: at least one real source is required")
+	}
+	for i, r := range t.References {
+		switch {
+		case strings.TrimSpace(r.Title) == "":
+			fail("reference %d has no title", i+1)
+		case r.Year < minReferenceYear || r.Year > maxReferenceYear:
+			fail("reference %q has no plausible year (%d)", r.Title, r.Year)
+		case !slices.Contains(referenceKinds, r.Kind):
+			fail("reference %q kind %q is not one of %s", r.Title, r.Kind, strings.Join(referenceKinds, ", "))
+		}
+		if r.URL != "" {
+			if u, err := url.Parse(r.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				fail("reference %q url %q is not an http(s) URL", r.Title, r.URL)
+			}
+		}
+	}
+
+	bad = append(bad, checkSections(t.Sections)...)
+	return bad
+}
+
+// checkSections requires exactly the four sections, in order, each present and within size.
+func checkSections(sections []Section) []string {
+	var bad []string
+	headings := make([]string, len(sections))
+	for i, s := range sections {
+		headings[i] = s.Heading
+		if s.Heading == "" {
+			bad = append(bad, "text before the first section heading")
+			continue
+		}
+		if strings.TrimSpace(s.Body) == "" {
+			bad = append(bad, fmt.Sprintf("section %q is empty", s.Heading))
+		}
+		if n := utf8.RuneCountInString(s.Body); n > MaxSection {
+			bad = append(bad, fmt.Sprintf("section %q is %d characters, the limit is %d", s.Heading, n, MaxSection))
+		}
+		if hasHeading(s.Body) {
+			bad = append(bad, fmt.Sprintf("section %q contains a heading; only the four section headings are allowed", s.Heading))
+		}
+	}
+	if !slices.Equal(slices.DeleteFunc(headings, func(h string) bool { return h == "" }), sectionOrder[:]) {
+		bad = append(bad, fmt.Sprintf("sections must be exactly %q in this order", sectionOrder))
+	}
+	return bad
+}
+
+// hasHeading reports whether Markdown text has a heading line outside code fences.
+func hasHeading(body string) bool {
+	inFence := false
+	for line := range strings.SplitSeq(body, "\n") {
+		switch {
+		case strings.HasPrefix(line, "```"):
+			inFence = !inFence
+		case !inFence && strings.HasPrefix(line, "#"):
+			return true
+		}
+	}
+	return false
+}
+
+func baseName(file string) string {
+	if i := strings.LastIndexByte(file, '/'); i >= 0 {
+		return file[i+1:]
+	}
+	return file
+}
+
+func categoryIDs() string {
+	ids := make([]string, len(categories))
+	for i, c := range categories {
+		ids[i] = c.ID
+	}
+	return strings.Join(ids, ", ")
+}
+
+func roleIDs() string {
+	ids := make([]string, len(roles))
+	for i, r := range roles {
+		ids[i] = r.ID
+	}
+	return strings.Join(ids, ", ")
+}
