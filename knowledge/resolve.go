@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -119,8 +120,9 @@ func confident(h hit, qterms []string) bool {
 	return len(distinct) > 0 && 2*h.matched >= len(distinct)
 }
 
-// Suggest returns up to n topics for a partial or misspelled input, best first: names that start
-// with it, then typos, then full-text hits. It is what autocomplete and "did you mean" use.
+// Suggest returns up to n topics for a partial or misspelled input, best first: an exact name,
+// names that start with the input, names with a word that starts with it, names whose start is
+// within a typo of it, then full-text hits. Autocomplete and "did you mean" use it.
 func (b *Base) Suggest(input string, n int) []*Topic {
 	q := strings.TrimSpace(truncate(input, MaxQuery))
 	var out []*Topic
@@ -131,27 +133,42 @@ func (b *Base) Suggest(input string, n int) []*Topic {
 			out = append(out, t)
 		}
 	}
-	if q == "" {
+	norm := normalize(q)
+	if norm == "" {
 		for _, t := range b.topics {
 			add(t)
 		}
 		return out
 	}
-	if r := b.Resolve(q); r.Topic != nil {
-		add(r.Topic)
+	if t, ok := b.norm[norm]; ok {
+		add(t)
 	}
-	norm := normalize(q)
-	for _, t := range b.topics {
-		for _, name := range t.names() {
-			if strings.HasPrefix(normalize(name), norm) {
-				add(t)
-				break
+	// Names that start with the input, then names with a word that does; shorter names first,
+	// since "consis" more likely means "consistency" than a long alias that starts the same.
+	for _, match := range []func(key string) bool{
+		func(key string) bool { return strings.HasPrefix(key, norm) },
+		func(key string) bool { return strings.Contains(key, " "+norm) },
+	} {
+		var keys []typoKey
+		for _, k := range b.typo {
+			if match(string(k.key)) {
+				keys = append(keys, k)
 			}
 		}
+		slices.SortStableFunc(keys, func(x, y typoKey) int { return len(x.key) - len(y.key) })
+		for _, k := range keys {
+			add(k.topic)
+		}
 	}
-	_, near := b.nearest([]rune(norm))
-	for _, t := range near {
-		add(t)
+	if qr := []rune(norm); len(qr) <= 64 {
+		limit := allowedTypos(len(qr))
+		var buf [3][]int
+		for _, k := range b.typo {
+			prefix := k.key[:min(len(k.key), len(qr))]
+			if editDistance(qr, prefix, limit, &buf) <= limit {
+				add(k.topic)
+			}
+		}
 	}
 	for _, h := range b.search.rank(terms(q), n) {
 		add(h.topic)
@@ -188,7 +205,7 @@ func (b *Base) nearest(q []rune) (*Topic, []*Topic) {
 		return nil, nil
 	}
 	limit := allowedTypos(len(q))
-	suggestLimit := max(limit, 2)
+	suggestLimit := limit + 1
 	best := suggestLimit + 1
 	var closest []*Topic
 	var buf [3][]int

@@ -55,7 +55,7 @@ func Validate(topics []Topic) []Problem {
 			return
 		}
 		if owner, taken := keys[k]; taken && owner != t {
-			add(t, "%s %q collides with %s of %s", what, name, k, owner.File)
+			add(t, "%s %q is already a name of %s (both read as %q)", what, name, owner.File, k)
 			return
 		}
 		keys[k] = t

@@ -1,0 +1,183 @@
+package knowledge
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// topicFile builds a valid topic file; edit applies one change to its text.
+func topicFile(id, related string, edit func(string) string) *fstest.MapFile {
+	text := `---
+id: ` + id + `
+title: Topic ` + id + `
+aliases: [` + id + ` alias]
+category: consensus
+level: intermediate
+summary: >-
+  A short summary of ` + id + `.
+related: [` + related + `]
+roles: [sre]
+references:
+  - title: "A real paper"
+    authors: "A. Author"
+    year: 2014
+    url: https://example.org/paper.pdf
+    kind: paper
+---
+
+## How it works
+
+Words.
+
+## Trade-offs
+
+Words.
+
+## Example
+
+` + "```text\n# a comment in a code block is not a heading\n```" + `
+
+## Pitfalls
+
+- Words.
+`
+	if edit != nil {
+		text = edit(text)
+	}
+	return &fstest.MapFile{Data: []byte(text)}
+}
+
+// validFS is three topics that link to each other.
+func validFS() fstest.MapFS {
+	return fstest.MapFS{
+		"one.md":   topicFile("one", "two, three", nil),
+		"two.md":   topicFile("two", "one, three", nil),
+		"three.md": topicFile("three", "one, two", nil),
+	}
+}
+
+func TestLintValid(t *testing.T) {
+	problems, err := Lint(validFS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(problems) > 0 {
+		t.Fatalf("valid topics reported problems: %v", problems)
+	}
+	kb, err := Load(validFS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kb.Len() != 3 {
+		t.Errorf("Len = %d, want 3", kb.Len())
+	}
+}
+
+func TestLintFindsProblems(t *testing.T) {
+	long := strings.Repeat("word ", 70)
+	tests := []struct {
+		name string
+		edit func(string) string
+		want string
+	}{
+		{"broken related link", func(s string) string { return strings.Replace(s, "related: [two, three]", "related: [two, nowhere]", 1) },
+			`related topic "nowhere" does not exist`},
+		{"too few related", func(s string) string { return strings.Replace(s, "related: [two, three]", "related: [two]", 1) },
+			"at least 2 are required"},
+		{"missing reference", func(s string) string {
+			i, j := strings.Index(s, "references:"), strings.Index(s, "---\n\n##")
+			return s[:i] + s[j:]
+		}, "references is empty"},
+		{"reference without year", func(s string) string { return strings.Replace(s, "    year: 2014\n", "", 1) }, "no plausible year"},
+		{"reference with a bad url", func(s string) string { return strings.Replace(s, "https://example.org/paper.pdf", "javascript:alert(1)", 1) }, "not an http(s) URL"},
+		{"over-long summary", func(s string) string { return strings.Replace(s, "A short summary of one.", long, 1) }, "summary is 349 characters, the limit is 300"},
+		{"missing section", func(s string) string { return strings.Replace(s, "## Example", "## Examples", 1) }, "sections must be exactly"},
+		{"over-long section", func(s string) string { return strings.Replace(s, "- Words.", "- "+strings.Repeat("w", 1001), 1) }, `section "Pitfalls" is 1003 characters`},
+		{"text before the first section", func(s string) string { return strings.Replace(s, "---\n\n## How", "---\nIntro.\n\n## How", 1) }, "text before the first section heading"},
+		{"extra heading", func(s string) string { return strings.Replace(s, "- Words.", "### More\n- Words.", 1) }, "contains a heading"},
+		{"unknown category", func(s string) string { return strings.Replace(s, "category: consensus", "category: cooking", 1) }, `category "cooking" is not one of`},
+		{"unknown role", func(s string) string { return strings.Replace(s, "roles: [sre]", "roles: [chef]", 1) }, `role "chef" is not one of`},
+		{"alias of another topic", func(s string) string { return strings.Replace(s, "aliases: [one alias]", "aliases: [two alias]", 1) }, "is already a name of one.md"},
+		{"id not matching file", func(s string) string { return strings.Replace(s, "id: one", "id: uno", 1) }, "file name must be uno.md"},
+		{"unknown field", func(s string) string { return strings.Replace(s, "level: intermediate", "level: intermediate\nlevle: x", 1) }, "field levle not found"},
+		{"no front matter", func(s string) string { return strings.TrimPrefix(s, "---\n") }, "no front matter"},
+		{"unclosed front matter", func(s string) string { return strings.Replace(s, "---\n\n## How", "\n## How", 1) }, "not closed"},
+		{"broken yaml", func(s string) string { return strings.Replace(s, "aliases: [one alias]", "aliases: [one alias", 1) }, "front matter:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			fsys := validFS()
+			fsys["one.md"] = topicFile("one", "two, three", tt.edit)
+			problems, err := Lint(fsys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var found bool
+			for _, p := range problems {
+				if strings.Contains(p.Reason, tt.want) {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("problems %v do not include one.md: %q", problems, tt.want)
+			}
+			_, err = Load(fsys)
+			var invalid *InvalidError
+			if !errors.As(err, &invalid) {
+				t.Errorf("Load = %v, want an *InvalidError", err)
+			}
+		})
+	}
+}
+
+func TestLintEmptyDir(t *testing.T) {
+	if _, err := Lint(fstest.MapFS{}); err == nil {
+		t.Error("Lint of an empty directory succeeded")
+	}
+}
+
+// TestBuiltinTopics checks the shipped knowledge base beyond the linter: the concepts careerbot
+// promises to cover exist, and every category has topics.
+func TestBuiltinTopics(t *testing.T) {
+	kb := builtin(t)
+	if kb.Len() < 40 {
+		t.Errorf("%d topics, want at least 40", kb.Len())
+	}
+	for _, id := range []string{
+		"distributed-architecture", "scaling", "cloud-platforms", "containers", "kubernetes",
+		"microservices", "operational-complexity", "consistency-models", "distributed-security",
+		"mtls", "zero-trust", "cap-theorem", "pacelc",
+	} {
+		if _, ok := kb.Topic(id); !ok {
+			t.Errorf("topic %s is missing", id)
+		}
+	}
+	for _, c := range Categories() {
+		if len(kb.InCategory(c.ID)) == 0 {
+			t.Errorf("category %s has no topics", c.ID)
+		}
+	}
+	for _, tp := range kb.Topics() {
+		for _, s := range tp.Sections {
+			if strings.Contains(s.Body, "](") {
+				t.Errorf("%s: section %q has a Markdown link; references carry the links", tp.ID, s.Heading)
+			}
+		}
+	}
+}
+
+func FuzzParseTopic(f *testing.F) {
+	f.Add([]byte(topicFile("one", "two, three", nil).Data))
+	f.Add([]byte("---\n---\n"))
+	f.Add([]byte("---\nid: [\n---\n## How it works\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tp, err := ParseTopic("fuzz.md", data)
+		if err != nil {
+			return
+		}
+		_ = Validate([]Topic{tp})
+	})
+}
