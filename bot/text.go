@@ -6,7 +6,7 @@ import (
 )
 
 // Shorten cuts s to at most n characters (runes), at a word boundary when there is one in the
-// last fifth, and marks the cut with an ellipsis. Renderers use it to stay within platform limits.
+// second half, and marks the cut with an ellipsis. Renderers use it to stay within platform limits.
 func Shorten(s string, n int) string {
 	if n <= 0 {
 		return ""
@@ -16,7 +16,7 @@ func Shorten(s string, n int) string {
 	}
 	runes := []rune(s)[:n-1]
 	cut := len(runes)
-	for i := len(runes) - 1; i >= len(runes)*4/5; i-- {
+	for i := len(runes) - 1; i >= len(runes)/2; i-- {
 		if runes[i] == ' ' || runes[i] == '\n' {
 			cut = i
 			break

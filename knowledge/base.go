@@ -131,7 +131,7 @@ func New(topics []Topic) *Base {
 			n := normalize(name)
 			if _, taken := b.norm[n]; !taken {
 				b.norm[n] = t
-				b.typo = append(b.typo, typoKey{key: []rune(n), topic: t})
+				b.typo = append(b.typo, typoKey{name: n, key: []rune(n), topic: t})
 			}
 		}
 	}

@@ -151,7 +151,7 @@ func (b *Base) Suggest(input string, n int) []*Topic {
 	} {
 		var keys []typoKey
 		for _, k := range b.typo {
-			if match(string(k.key)) {
+			if match(k.name) {
 				keys = append(keys, k)
 			}
 		}
@@ -178,7 +178,8 @@ func (b *Base) Suggest(input string, n int) []*Topic {
 
 // typoKey is a normalised name of a topic, as runes for edit distance.
 type typoKey struct {
-	key   []rune
+	name  string // normalised
+	key   []rune // name as runes
 	topic *Topic
 }
 
