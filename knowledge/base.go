@@ -15,7 +15,7 @@ var builtinTopics embed.FS
 // Base is a loaded, validated set of topics with the indexes that resolve user input to them.
 // It is immutable after Load and safe for concurrent use.
 type Base struct {
-	topics []*Topic // in index order: category, then title
+	topics []*Topic // in index order: category, level, title
 	byID   map[string]*Topic
 	exact  map[string]*Topic // lower-cased id, title and aliases
 	norm   map[string]*Topic // normalised id, title and aliases
@@ -119,8 +119,12 @@ func New(topics []Topic) *Base {
 		b.topics = append(b.topics, t)
 		b.byID[t.ID] = t
 	}
+	// Within a category, beginner topics come first: the index doubles as a reading order.
 	slices.SortFunc(b.topics, func(x, y *Topic) int {
 		if c := categoryRank(x.Category) - categoryRank(y.Category); c != 0 {
+			return c
+		}
+		if c := slices.Index(levels, x.Level) - slices.Index(levels, y.Level); c != 0 {
 			return c
 		}
 		return strings.Compare(strings.ToLower(x.Title), strings.ToLower(y.Title))
@@ -161,7 +165,7 @@ func (b *Base) Topic(id string) (*Topic, bool) {
 	return t, ok
 }
 
-// Topics returns every topic in index order (by category, then title).
+// Topics returns every topic in index order (by category, level, then title).
 func (b *Base) Topics() []*Topic { return slices.Clone(b.topics) }
 
 // InCategory returns the topics of one category in index order.

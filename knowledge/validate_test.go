@@ -82,7 +82,9 @@ func TestLintFindsProblems(t *testing.T) {
 		edit func(string) string
 		want string
 	}{
-		{"broken related link", func(s string) string { return strings.Replace(s, "related: [two, three]", "related: [two, nowhere]", 1) },
+		{"broken related link", func(s string) string {
+			return strings.Replace(s, "related: [two, three]", "related: [two, nowhere]", 1)
+		},
 			`related topic "nowhere" does not exist`},
 		{"too few related", func(s string) string { return strings.Replace(s, "related: [two, three]", "related: [two]", 1) },
 			"at least 2 are required"},
@@ -91,7 +93,9 @@ func TestLintFindsProblems(t *testing.T) {
 			return s[:i] + s[j:]
 		}, "references is empty"},
 		{"reference without year", func(s string) string { return strings.Replace(s, "    year: 2014\n", "", 1) }, "no plausible year"},
-		{"reference with a bad url", func(s string) string { return strings.Replace(s, "https://example.org/paper.pdf", "javascript:alert(1)", 1) }, "not an http(s) URL"},
+		{"reference with a bad url", func(s string) string {
+			return strings.Replace(s, "https://example.org/paper.pdf", "javascript:alert(1)", 1)
+		}, "not an http(s) URL"},
 		{"over-long summary", func(s string) string { return strings.Replace(s, "A short summary of one.", long, 1) }, "summary is 349 characters, the limit is 300"},
 		{"missing section", func(s string) string { return strings.Replace(s, "## Example", "## Examples", 1) }, "sections must be exactly"},
 		{"over-long section", func(s string) string { return strings.Replace(s, "- Words.", "- "+strings.Repeat("w", 1001), 1) }, `section "Pitfalls" is 1003 characters`},
@@ -101,7 +105,9 @@ func TestLintFindsProblems(t *testing.T) {
 		{"unknown role", func(s string) string { return strings.Replace(s, "roles: [sre]", "roles: [chef]", 1) }, `role "chef" is not one of`},
 		{"alias of another topic", func(s string) string { return strings.Replace(s, "aliases: [one alias]", "aliases: [two alias]", 1) }, "is already a name of one.md"},
 		{"id not matching file", func(s string) string { return strings.Replace(s, "id: one", "id: uno", 1) }, "file name must be uno.md"},
-		{"unknown field", func(s string) string { return strings.Replace(s, "level: intermediate", "level: intermediate\nlevle: x", 1) }, "field levle not found"},
+		{"unknown field", func(s string) string {
+			return strings.Replace(s, "level: intermediate", "level: intermediate\nlevle: x", 1)
+		}, "field levle not found"},
 		{"no front matter", func(s string) string { return strings.TrimPrefix(s, "---\n") }, "no front matter"},
 		{"unclosed front matter", func(s string) string { return strings.Replace(s, "---\n\n## How", "\n## How", 1) }, "not closed"},
 		{"broken yaml", func(s string) string { return strings.Replace(s, "aliases: [one alias]", "aliases: [one alias", 1) }, "front matter:"},
