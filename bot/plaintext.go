@@ -107,7 +107,7 @@ func wrap(b *strings.Builder, text, first, rest string) {
 	b.WriteString("\n")
 }
 
-// stripInline removes Markdown emphasis and code marks, which a terminal shows literally.
-func stripInline(s string) string {
-	return strings.NewReplacer("**", "", "`", "").Replace(s)
-}
+// inlineMarks removes Markdown emphasis and code marks, which a terminal shows literally.
+var inlineMarks = strings.NewReplacer("**", "", "`", "")
+
+func stripInline(s string) string { return inlineMarks.Replace(s) }

@@ -25,9 +25,12 @@ func Shorten(s string, n int) string {
 	return strings.TrimRight(string(runes[:cut]), " \n") + "…"
 }
 
+// quoteMarks are removed from quoted user input: they would open formatting around the quote.
+var quoteMarks = strings.NewReplacer("`", "", "*", "")
+
 // Quote shows user input inside a reply: cleaned, at most n characters, in quotation marks,
 // without the backticks that would break the surrounding formatting.
 func Quote(s string, n int) string {
-	s = strings.NewReplacer("`", "", "*", "").Replace(Clean(s))
+	s = quoteMarks.Replace(Clean(s))
 	return "“" + Shorten(s, n) + "”"
 }
