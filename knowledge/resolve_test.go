@@ -271,3 +271,19 @@ func FuzzResolve(f *testing.F) {
 		_ = stripQuestion(q)
 	})
 }
+
+// TestResolveReadsABoundedPrefix shows why resolution time is bounded whatever the input size:
+// a query is cut at MaxQuery bytes, so a megabyte of trailing text changes nothing.
+func TestResolveReadsABoundedPrefix(t *testing.T) {
+	kb := builtin(t)
+	head := "how does raft elect a leader"
+	head += strings.Repeat(" ", MaxQuery-len(head))
+	huge := head + strings.Repeat("zebra ", 1<<20/6)
+	a, b := kb.Resolve(head), kb.Resolve(huge)
+	if a.Topic == nil || a.Topic != b.Topic || a.Match != b.Match {
+		t.Errorf("Resolve of a 1 MiB query differs from its first %d bytes: %v vs %v", MaxQuery, b.Topic, a.Topic)
+	}
+	if got := truncate("ééé", 3); got != "é" {
+		t.Errorf("truncate split a rune: %q", got)
+	}
+}
