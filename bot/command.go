@@ -7,9 +7,8 @@ package bot
 import (
 	"errors"
 	"fmt"
+	"github.com/careerbot/careerbot/internal/sanitize"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Platform names where a command came from.
@@ -77,25 +76,5 @@ func Parse(line string) (name, text string, err error) {
 	return name, strings.TrimSpace(text), nil
 }
 
-// Clean makes user text safe to handle: valid UTF-8, no control or invisible format characters
-// (the right-to-left override among them), runs of white space collapsed to one space, trimmed.
-func Clean(s string) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	space := false
-	for _, r := range s {
-		if unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-			space = b.Len() > 0
-			continue
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// Clean makes user text safe to handle; see sanitize.Text.
+func Clean(s string) string { return sanitize.Text(s) }
