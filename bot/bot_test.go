@@ -34,7 +34,7 @@ func newTestRouter(t testing.TB) (*Router, *recordingMetrics, *bytes.Buffer) {
 	var logs bytes.Buffer
 	m := &recordingMetrics{}
 	r := NewRouter(slog.New(slog.NewJSONHandler(&logs, nil)), m)
-	RegisterStudy(r, kb)
+	RegisterStudy(r, kb, nil, r.log)
 	return r, m, &logs
 }
 

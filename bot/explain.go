@@ -17,10 +17,11 @@ var starterTopics = []string{
 
 // explainHandler answers /explain.
 type explainHandler struct {
-	kb *knowledge.Base
+	kb        *knowledge.Base
+	materials *materialHandlers // nil: no store, no shared links under explanations
 }
 
-func (h explainHandler) Handle(_ context.Context, cmd Command) (Reply, error) {
+func (h explainHandler) Handle(ctx context.Context, cmd Command) (Reply, error) {
 	query := Clean(cmd.Arg("topic"))
 	if query == "" {
 		return h.overview(), nil
@@ -29,7 +30,14 @@ func (h explainHandler) Handle(_ context.Context, cmd Command) (Reply, error) {
 	if res.Topic == nil {
 		return noTopic(query, res.Suggestions), nil
 	}
-	return topicReply(h.kb, res.Topic, res.Match, query), nil
+	r := topicReply(h.kb, res.Topic, res.Match, query)
+	if h.materials != nil {
+		if s, ok := h.materials.forTopic(ctx, cmd, res.Topic.ID); ok {
+			// Before the references, which close the reply.
+			r.Sections = append(r.Sections[:len(r.Sections)-1], s, r.Sections[len(r.Sections)-1])
+		}
+	}
+	return r, nil
 }
 
 // topicReply is a topic's full explanation. When the topic was found by a typo or a full-text

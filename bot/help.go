@@ -16,7 +16,7 @@ func (h helpHandler) Handle(context.Context, Command) (Reply, error) {
 	r := Reply{
 		Title: "careerbot",
 		Text: "careerbot explains distributed-architecture topics, from foundations such as CAP and " +
-			"consensus to Kubernetes, observability and security, for engineers who build distributed systems.",
+			"consensus to Kubernetes, observability and security, and keeps the study links your team shares.",
 	}
 	lines := make([]string, 0, len(h.router.specs))
 	for _, s := range h.router.Specs() {

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"github.com/careerbot/careerbot/internal/sanitize"
+	"net/url"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -72,23 +74,29 @@ func (l *Library) Share(ctx context.Context, s Share) (Material, bool, error) {
 	return stored, created, nil
 }
 
-// GuessTopic finds the topic a link is about from the words of its URL and note, or nil when
-// nothing matches with confidence.
+// GuessTopic finds the topic a link is about from the words of its URL's path and its note, or
+// nil when nothing matches with confidence. The host is left out (it names a site, not a
+// subject), and so are numbers and file extensions.
 func (l *Library) GuessTopic(link, note string) *Topic {
-	words := link
-	if i := strings.Index(words, "://"); i >= 0 {
-		words = words[i+3:]
+	var words []string
+	if u, err := url.Parse(link); err == nil {
+		for _, w := range splitWords(u.Path) {
+			if !urlNoise[w] && strings.ContainsFunc(w, unicode.IsLetter) {
+				words = append(words, w)
+			}
+		}
 	}
-	if i := strings.IndexByte(words, '/'); i >= 0 {
-		words = words[i+1:] // the host names a site, not a topic
-	} else {
-		words = ""
-	}
-	text := strings.TrimSpace(note + " " + words)
+	text := strings.TrimSpace(note + " " + strings.Join(words, " "))
 	if text == "" {
 		return nil
 	}
 	return l.kb.Resolve(text).Topic
+}
+
+// urlNoise are path words that say nothing about a link's subject.
+var urlNoise = map[string]bool{
+	"html": true, "htm": true, "pdf": true, "php": true, "aspx": true, "index": true,
+	"www": true, "blog": true, "post": true, "posts": true, "article": true, "watch": true,
 }
 
 // List returns a page of a workspace's material; topic may be any form Resolve understands, and

@@ -94,6 +94,22 @@ func (b *Base) Resolve(query string) Resolution {
 	return Resolution{Suggestions: sugg}
 }
 
+// Exact resolves q by its exact or normalised forms only (id, title, alias), never by a typo or
+// a search, and only when normalising drops none of its words: for telling a topic apart from
+// the words around it, as in "/share <url> raft the talk", where "raft the" is not a topic.
+func (b *Base) Exact(q string) (*Topic, bool) {
+	q = strings.TrimSpace(truncate(q, MaxQuery))
+	if r, ok := b.lookup(q); ok {
+		return r.Topic, true
+	}
+	n := normalize(q)
+	if len(strings.Fields(n)) != len(splitWords(q)) {
+		return nil, false
+	}
+	t, ok := b.norm[n]
+	return t, ok
+}
+
 // lookup tries the exact forms: id, then title or alias, case-insensitively.
 func (b *Base) lookup(q string) (Resolution, bool) {
 	lower := strings.ToLower(q)

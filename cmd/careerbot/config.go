@@ -13,6 +13,8 @@ type config struct {
 	addr      string
 	logLevel  slog.Level
 	logFormat string // "json" or "text"
+	redisURL  string // "" for the embedded store
+	dataDir   string
 }
 
 // loadConfig reads and checks the environment; a bad value is an error naming the variable.
@@ -20,6 +22,11 @@ func loadConfig(getenv env, stderr io.Writer) (config, error) {
 	cfg := config{addr: "127.0.0.1:8080", logFormat: "json"}
 	if v := getenv("CAREERBOT_ADDR"); v != "" {
 		cfg.addr = v
+	}
+	cfg.redisURL = strings.TrimSpace(getenv("REDIS_URL"))
+	cfg.dataDir = getenv("CAREERBOT_DATA_DIR")
+	if cfg.dataDir == "" {
+		cfg.dataDir = defaultDataDir(getenv)
 	}
 	if v := getenv("CAREERBOT_LOG_LEVEL"); v != "" {
 		if err := cfg.logLevel.UnmarshalText([]byte(v)); err != nil {

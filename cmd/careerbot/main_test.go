@@ -128,12 +128,13 @@ func freeAddr(t *testing.T) string {
 // does (cancelling the context) and expects a clean exit.
 func TestServe(t *testing.T) {
 	addr := freeAddr(t)
+	dataDir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var stderr syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		env := map[string]string{"CAREERBOT_ADDR": addr, "CAREERBOT_LOG_LEVEL": "debug"}
+		env := map[string]string{"CAREERBOT_ADDR": addr, "CAREERBOT_LOG_LEVEL": "debug", "CAREERBOT_DATA_DIR": dataDir}
 		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, io.Discard, &stderr)
 	}()
 
@@ -146,7 +147,7 @@ func TestServe(t *testing.T) {
 		has  string
 	}{
 		{"/healthz", 200, `"status":"ok"`},
-		{"/readyz", 200, `"knowledge":"ok"`},
+		{"/readyz", 200, `"store":"ok"`},
 		{"/metrics", 200, "careerbot_http_requests_total"},
 		{"/nope", 404, ""},
 	}
@@ -198,7 +199,7 @@ func TestServeAddressInUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	code, _, stderr := runCLI(t, map[string]string{"CAREERBOT_ADDR": ln.Addr().String()}, "serve")
+	code, _, stderr := runCLI(t, map[string]string{"CAREERBOT_ADDR": ln.Addr().String(), "CAREERBOT_DATA_DIR": t.TempDir()}, "serve")
 	if code != 1 || !strings.Contains(stderr, "listen on") {
 		t.Errorf("exit %d, stderr %s", code, stderr)
 	}

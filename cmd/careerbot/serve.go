@@ -48,17 +48,26 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := st.close(); err != nil {
+			log.Warn("closing the store", "err", err)
+		}
+	}()
+	log.Info("store ready", "store", st.kind, "at", st.where)
+
 	metrics := web.NewMetrics()
 	router := bot.NewRouter(log, metrics)
-	bot.RegisterStudy(router, kb)
+	bot.RegisterStudy(router, kb, knowledge.NewLibrary(st, kb), log)
 
 	handler := web.NewHandler(web.Options{
 		Log:     log,
 		Metrics: metrics,
 		Version: version,
-		Checks: []web.Check{
-			{Name: "knowledge", Probe: func(context.Context) error { return nil }},
-		},
+		Checks:  []web.Check{{Name: "store", Probe: st.Ping}},
 	})
 
 	ln, err := net.Listen("tcp", cfg.addr)

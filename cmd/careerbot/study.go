@@ -38,8 +38,9 @@ func runCommand(ctx context.Context, name string, args []string, stdout, stderr 
 		fmt.Fprintf(stderr, "careerbot: %v\n", err)
 		return exitFail
 	}
-	router := bot.NewRouter(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), nil)
-	bot.RegisterStudy(router, kb)
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	router := bot.NewRouter(log, nil)
+	bot.RegisterStudy(router, kb, nil, log)
 	reply := router.Dispatch(ctx, bot.Command{Platform: bot.PlatformCLI, Name: name, Text: strings.Join(args, " ")})
 	fmt.Fprint(stdout, bot.PlainText(reply, "careerbot "))
 	if reply.NotFound {

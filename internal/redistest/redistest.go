@@ -46,6 +46,8 @@ func (s *Server) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.It
 func (s *Server) URL() string { return "redis://" + s.Addr() + "/0" }
 
 // Restart starts the server again on the same port (after Stop) and waits until it answers.
+// The server writes every change to its append-only file before answering, so a restart finds
+// exactly what was acknowledged before the kill.
 func (s *Server) Restart() {
 	s.t.Helper()
 	s.mu.Lock()
@@ -55,7 +57,7 @@ func (s *Server) Restart() {
 	}
 	cmd := exec.Command("redis-server",
 		"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1", "--dir", s.dir,
-		"--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning")
+		"--save", "", "--appendonly", "yes", "--appendfsync", "always", "--daemonize", "no", "--loglevel", "warning")
 	if err := cmd.Start(); err != nil {
 		s.t.Fatalf("start redis-server: %v", err)
 	}
@@ -86,10 +88,11 @@ func (s *Server) Stop() {
 	s.cmd = nil
 }
 
-// Client returns a client of this server, closed when the test ends.
+// Client returns a client of this server, closed when the test ends. Like careerbot's own
+// client it retries a failed command once, so an outage fails commands quickly.
 func (s *Server) Client(t testing.TB) *redis.Client {
 	t.Helper()
-	rdb := redis.NewClient(&redis.Options{Addr: s.Addr()})
+	rdb := redis.NewClient(&redis.Options{Addr: s.Addr(), MaxRetries: 1})
 	t.Cleanup(func() { _ = rdb.Close() })
 	return rdb
 }

@@ -1,0 +1,356 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/careerbot/careerbot/knowledge"
+)
+
+// materialsPageSize is how many entries one /materials reply shows: each has an upvote button,
+// and a page must stay readable in a chat window.
+const materialsPageSize = 5
+
+// materialsInExplain is how many of a workspace's links /explain lists under a topic.
+const materialsInExplain = 3
+
+// explainStoreTimeout bounds the store lookup /explain makes for shared links, so a slow store
+// delays an explanation by this much at worst.
+const explainStoreTimeout = 400 * time.Millisecond
+
+// unavailable is the answer when the store cannot be reached.
+func unavailable() Reply {
+	return Reply{
+		Title: "Storage is unavailable",
+		Text:  "careerbot cannot reach its storage right now, so nothing was saved or read. Try again in a moment; `/explain` keeps working meanwhile.",
+	}
+}
+
+// workspaceKey names the command's workspace for stores. Commands from the terminal share one
+// local workspace.
+func workspaceKey(cmd Command) (string, error) {
+	id := cmd.Workspace
+	if id == "" && (cmd.Platform == PlatformCLI || cmd.Platform == PlatformWeb) {
+		id = "local"
+	}
+	return knowledge.WorkspaceKey(string(cmd.Platform), id)
+}
+
+// materialHandlers serve /share and /materials, and add shared links to /explain.
+type materialHandlers struct {
+	kb  *knowledge.Base
+	lib *knowledge.Library
+	log *slog.Logger
+	now func() time.Time
+}
+
+// share answers "/share <url> [topic] [note]" (Discord: url:, topic:, note: options).
+func (h materialHandlers) share(ctx context.Context, cmd Command) (Reply, error) {
+	ws, err := workspaceKey(cmd)
+	if err != nil {
+		return Reply{}, err
+	}
+	req := knowledge.Share{Workspace: ws, User: cmd.User, UserName: cmd.UserName}
+	if u, ok := cmd.Options["url"]; ok {
+		req.URL, req.Topic, req.Note = u, cmd.Options["topic"], cmd.Options["note"]
+	} else {
+		words := strings.Fields(cmd.Text)
+		if len(words) == 0 {
+			return shareUsage(), nil
+		}
+		req.URL = words[0]
+		req.Topic, req.Note = h.splitTopic(words[1:])
+	}
+	m, created, err := h.lib.Share(ctx, req)
+	var input *knowledge.InputError
+	switch {
+	case errors.As(err, &input):
+		r := shareUsage()
+		r.Title = "That link was not shared"
+		r.Text = input.Msg + "."
+		return r, nil
+	case err != nil:
+		h.log.WarnContext(ctx, "share failed", "workspace", ws, "err", err)
+		return unavailable(), nil
+	}
+	r := Reply{Buttons: []Button{upvoteButton(m.ID)}}
+	if created {
+		r.Title = fmt.Sprintf("Shared as #%d", m.ID)
+		r.Text = fmt.Sprintf("%s is now in this workspace's material%s.", m.URL, h.topicPhrase(m.Topic))
+	} else {
+		r.Title = fmt.Sprintf("Already shared as #%d", m.ID)
+		r.Text = fmt.Sprintf("%s shared %s %s%s.", sharer(m), m.URL, age(m.SharedAt, h.now()), h.topicPhrase(m.Topic))
+	}
+	if m.Note != "" {
+		r.Fields = append(r.Fields, Field{Name: "Note", Value: m.Note})
+	}
+	if m.Topic != "" {
+		r.Buttons = append(r.Buttons,
+			Button{Label: "Material on this topic", Action: Action{Command: "materials", Args: m.Topic}},
+			Button{Label: "Explain the topic", Action: Action{Command: "explain", Args: m.Topic}})
+	}
+	return r, nil
+}
+
+// splitTopic reads "[topic] [note]": the longest run of up to four leading words that names a
+// topic exactly is the topic, the rest the note. With no such run it is all note, and the topic
+// is guessed from it.
+func (h materialHandlers) splitTopic(words []string) (topic, note string) {
+	for n := min(4, len(words)); n > 0; n-- {
+		if t, ok := h.kb.Exact(strings.Join(words[:n], " ")); ok {
+			return t.ID, strings.Join(words[n:], " ")
+		}
+	}
+	return "", strings.Join(words, " ")
+}
+
+func (h materialHandlers) topicPhrase(id string) string {
+	if t, ok := h.kb.Topic(id); ok {
+		return ", under " + t.Title
+	}
+	return ", with no topic"
+}
+
+func shareUsage() Reply {
+	return Reply{
+		Title: "Share a study link",
+		Text: "`/share <url> [topic] [note]`, for example `/share https://raft.github.io raft the visualisation helps`. " +
+			"Links must be http or https; the topic is guessed when you leave it out; notes are up to 500 characters.",
+		NotFound: true,
+	}
+}
+
+// materials answers "/materials [topic] [top|new] [page N]", "/materials remove <id>" and
+// "/materials upvote <id>" (the upvote button).
+func (h materialHandlers) materials(ctx context.Context, cmd Command) (Reply, error) {
+	ws, err := workspaceKey(cmd)
+	if err != nil {
+		return Reply{}, err
+	}
+	words := strings.Fields(Clean(cmd.Arg("topic")))
+	if len(words) > 0 {
+		switch strings.ToLower(words[0]) {
+		case "remove", "rm", "delete":
+			return h.remove(ctx, cmd, ws, words[1:])
+		case "upvote", "vote":
+			return h.upvote(ctx, cmd, ws, words[1:])
+		}
+	}
+	return h.list(ctx, ws, words)
+}
+
+// parseID reads "42" or "#42".
+func parseID(words []string) (int64, bool) {
+	if len(words) != 1 {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(words[0], "#"), 10, 64)
+	return id, err == nil && id > 0
+}
+
+func (h materialHandlers) remove(ctx context.Context, cmd Command, ws string, args []string) (Reply, error) {
+	id, ok := parseID(args)
+	if !ok {
+		return Reply{Title: "Which material?", Text: "Give its number: `/materials remove 42`. `/materials` lists the numbers.", NotFound: true}, nil
+	}
+	m, err := h.lib.Remove(ctx, ws, id, cmd.User, cmd.IsAdmin)
+	switch {
+	case errors.Is(err, knowledge.ErrNotFound):
+		return notInWorkspace(id), nil
+	case errors.Is(err, knowledge.ErrForbidden):
+		return Reply{Title: "Not removed", Text: fmt.Sprintf("Only the person who shared #%d or a workspace admin can remove it.", id)}, nil
+	case err != nil:
+		h.log.WarnContext(ctx, "remove failed", "workspace", ws, "err", err)
+		return unavailable(), nil
+	}
+	return Reply{Title: fmt.Sprintf("Removed #%d", id), Text: m.URL + " is no longer in this workspace's material."}, nil
+}
+
+func (h materialHandlers) upvote(ctx context.Context, cmd Command, ws string, args []string) (Reply, error) {
+	id, ok := parseID(args)
+	if !ok {
+		return Reply{Title: "Which material?", Text: "Give its number: `/materials upvote 42`.", NotFound: true}, nil
+	}
+	votes, added, err := h.lib.Upvote(ctx, ws, id, cmd.User)
+	switch {
+	case errors.Is(err, knowledge.ErrNotFound):
+		return notInWorkspace(id), nil
+	case err != nil:
+		h.log.WarnContext(ctx, "upvote failed", "workspace", ws, "err", err)
+		return unavailable(), nil
+	case !added:
+		return Reply{Title: fmt.Sprintf("You already upvoted #%d", id), Text: plural(votes, "upvote") + " so far."}, nil
+	}
+	return Reply{Title: fmt.Sprintf("Upvoted #%d", id), Text: plural(votes, "upvote") + " now."}, nil
+}
+
+func notInWorkspace(id int64) Reply {
+	return Reply{Title: fmt.Sprintf("No material #%d", id), Text: "This workspace has no material with that number. `/materials` lists what it has.", NotFound: true}
+}
+
+// list answers "/materials [topic] [top|new] [page N]".
+func (h materialHandlers) list(ctx context.Context, ws string, words []string) (Reply, error) {
+	q := knowledge.ListQuery{Limit: materialsPageSize}
+	page := 1
+	var rest []string
+	for i := 0; i < len(words); i++ {
+		switch w := strings.ToLower(words[i]); {
+		case w == "top" || w == "popular" || w == "upvoted":
+			q.Order = knowledge.Top
+		case w == "new" || w == "newest" || w == "latest":
+			q.Order = knowledge.Newest
+		case w == "page" && i+1 < len(words):
+			if n, err := strconv.Atoi(words[i+1]); err == nil && n > 0 && n < 1e6 {
+				page = n
+				i++
+				continue
+			}
+			rest = append(rest, words[i])
+		default:
+			rest = append(rest, words[i])
+		}
+	}
+	var topic *knowledge.Topic
+	if len(rest) > 0 {
+		query := strings.Join(rest, " ")
+		res := h.kb.Resolve(query)
+		if res.Topic == nil {
+			r := noTopic(query, res.Suggestions)
+			for i := range r.Buttons {
+				r.Buttons[i].Action.Command = "materials"
+			}
+			return r, nil
+		}
+		topic, q.Topic = res.Topic, res.Topic.ID
+	}
+	q.Offset = (page - 1) * materialsPageSize
+	items, total, err := h.lib.List(ctx, ws, q)
+	if err != nil {
+		h.log.WarnContext(ctx, "list failed", "workspace", ws, "err", err)
+		return unavailable(), nil
+	}
+
+	r := Reply{Title: "Shared material"}
+	args := ""
+	if topic != nil {
+		r.Title += ": " + topic.Title
+		args = topic.ID + " "
+	}
+	order, other, otherOrder := "newest first", "Most upvoted first", knowledge.Top
+	if q.Order == knowledge.Top {
+		order, other, otherOrder = "most upvoted first", "Newest first", knowledge.Newest
+	}
+	pages := max(1, (total+materialsPageSize-1)/materialsPageSize)
+	switch {
+	case total == 0:
+		r.Text = "Nothing shared yet. Add a link with `/share <url> [topic] [note]`."
+		return r, nil
+	case page > pages:
+		r.Text = fmt.Sprintf("There are only %d pages (%s).", pages, plural(total, "link"))
+		r.Buttons = []Button{{Label: "First page", Action: Action{Command: "materials", Args: strings.TrimSpace(args)}}}
+		return r, nil
+	}
+	r.Text = fmt.Sprintf("%s, %s · page %d of %d", plural(total, "link"), order, page, pages)
+	for _, m := range items {
+		r.Sections = append(r.Sections, Section{Heading: fmt.Sprintf("#%d %s", m.ID, m.URL), Body: h.describe(m)})
+		r.Buttons = append(r.Buttons, upvoteButton(m.ID))
+	}
+	if page < pages {
+		r.Buttons = append(r.Buttons, Button{Label: "Next page", Action: Action{Command: "materials",
+			Args: fmt.Sprintf("%s%s page %d", args, orderWord(q.Order), page+1)}})
+	}
+	r.Buttons = append(r.Buttons, Button{Label: other, Action: Action{Command: "materials", Args: args + orderWord(otherOrder)}})
+	return r, nil
+}
+
+// describe is one entry's line under its URL: topic, sharer, age, votes, note.
+func (h materialHandlers) describe(m knowledge.Material) string {
+	parts := []string{}
+	if t, ok := h.kb.Topic(m.Topic); ok {
+		parts = append(parts, t.Title)
+	}
+	parts = append(parts, "shared by "+sharer(m)+" "+age(m.SharedAt, h.now()), plural(m.Votes, "upvote"))
+	line := strings.Join(parts, " · ")
+	if m.Note != "" {
+		line += "\n" + m.Note
+	}
+	return line
+}
+
+// forTopic is the workspace's most upvoted links on a topic, as a section for /explain. Any
+// failure leaves the explanation without the section: the knowledge base answers regardless.
+func (h materialHandlers) forTopic(ctx context.Context, cmd Command, topic string) (Section, bool) {
+	ws, err := workspaceKey(cmd)
+	if err != nil {
+		return Section{}, false
+	}
+	ctx, cancel := context.WithTimeout(ctx, explainStoreTimeout)
+	defer cancel()
+	items, total, err := h.lib.List(ctx, ws, knowledge.ListQuery{Topic: topic, Order: knowledge.Top, Limit: materialsInExplain})
+	if err != nil {
+		h.log.WarnContext(ctx, "explain without shared material", "workspace", ws, "err", err)
+		return Section{}, false
+	}
+	if total == 0 {
+		return Section{}, false
+	}
+	lines := make([]string, 0, len(items)+1)
+	for _, m := range items {
+		line := fmt.Sprintf("- %s (%s, %s)", m.URL, sharer(m), plural(m.Votes, "upvote"))
+		if m.Note != "" {
+			line += ": " + Shorten(m.Note, 120)
+		}
+		lines = append(lines, line)
+	}
+	if total > len(items) {
+		lines = append(lines, fmt.Sprintf("`/materials %s` lists all %d.", topic, total))
+	}
+	return Section{Heading: "Shared in this workspace", Body: strings.Join(lines, "\n")}, true
+}
+
+// orderWord is how /materials spells an order.
+func orderWord(o knowledge.Order) string {
+	if o == knowledge.Top {
+		return "top"
+	}
+	return "new"
+}
+
+func upvoteButton(id int64) Button {
+	return Button{Label: fmt.Sprintf("Upvote #%d", id), Action: Action{Command: "materials", Args: fmt.Sprintf("upvote %d", id)}}
+}
+
+func sharer(m knowledge.Material) string {
+	if m.SharerName != "" {
+		return m.SharerName
+	}
+	return "someone"
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// age says how long ago t was, as people say it.
+func age(t, now time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return plural(int(d/time.Minute), "minute") + " ago"
+	case d < 24*time.Hour:
+		return plural(int(d/time.Hour), "hour") + " ago"
+	case d < 30*24*time.Hour:
+		return plural(int(d/(24*time.Hour)), "day") + " ago"
+	}
+	return "on " + t.Format("2 Jan 2006")
+}

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/careerbot/careerbot/knowledge"
+	"github.com/careerbot/careerbot/knowledge/boltstore"
+	"github.com/careerbot/careerbot/knowledge/redisstore"
+	"github.com/redis/go-redis/v9"
+	bolt "go.etcd.io/bbolt"
+)
+
+// dataFile is the embedded store's file name inside CAREERBOT_DATA_DIR.
+const dataFile = "careerbot.db"
+
+// Redis client defaults where REDIS_URL's query (dial_timeout=, pool_size=, ...) sets none.
+const (
+	redisDialTimeout = 2 * time.Second
+	redisIOTimeout   = time.Second
+	redisPoolTimeout = 2 * time.Second
+)
+
+// store is the material store serve uses, with what closes it.
+type store struct {
+	knowledge.MaterialStore
+	kind  string // "redis" or "embedded"
+	where string // redacted URL or file path, for the log
+	close func() error
+}
+
+// openStore picks the store: Redis when REDIS_URL is set, else the embedded bbolt file. A Redis
+// that does not answer yet is not fatal (commands that need it say so until it does); a
+// malformed URL or an unusable data file is.
+func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store, error) {
+	if cfg.redisURL != "" {
+		opts, err := redis.ParseURL(cfg.redisURL)
+		if err != nil {
+			return nil, fmt.Errorf("REDIS_URL is not a valid Redis URL: %s", redact(err.Error(), cfg.redisURL))
+		}
+		if opts.DialTimeout == 0 {
+			opts.DialTimeout = redisDialTimeout
+		}
+		if opts.ReadTimeout == 0 {
+			opts.ReadTimeout = redisIOTimeout
+		}
+		if opts.WriteTimeout == 0 {
+			opts.WriteTimeout = redisIOTimeout
+		}
+		if opts.PoolTimeout == 0 {
+			opts.PoolTimeout = redisPoolTimeout
+		}
+		if opts.MaxRetries == 0 {
+			opts.MaxRetries = 1 // fail fast in an outage: users are told to try again
+		}
+		redis.SetLogger(redisLog{log: log})
+		rdb := redis.NewClient(opts)
+		s := &store{MaterialStore: redisstore.New(rdb), kind: "redis", where: redact(cfg.redisURL, cfg.redisURL), close: rdb.Close}
+		pctx, cancel := context.WithTimeout(ctx, redisDialTimeout)
+		defer cancel()
+		if err := s.Ping(pctx); err != nil {
+			log.Warn("redis does not answer yet; /share and /materials wait for it", "redis", s.where, "err", redact(err.Error(), cfg.redisURL))
+		}
+		return s, nil
+	}
+
+	dir := cfg.dataDir
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("CAREERBOT_DATA_DIR %s: %w", dir, err)
+	}
+	path := filepath.Join(dir, dataFile)
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("the data file %s is in use by another careerbot process; stop it or set CAREERBOT_DATA_DIR", path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open the data file %s: %w", path, err)
+	}
+	return &store{MaterialStore: boltstore.New(db), kind: "embedded", where: path, close: db.Close}, nil
+}
+
+// defaultDataDir is where the embedded store lives when CAREERBOT_DATA_DIR is unset: the user's
+// data directory ($XDG_DATA_HOME, else ~/.local/share) under careerbot.
+func defaultDataDir(getenv env) string {
+	if d := getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "careerbot")
+	}
+	if home := getenv("HOME"); home != "" {
+		return filepath.Join(home, ".local", "share", "careerbot")
+	}
+	if d, err := os.UserConfigDir(); err == nil {
+		return filepath.Join(d, "careerbot")
+	}
+	return "careerbot-data"
+}
+
+var userinfo = regexp.MustCompile(`//[^/@]*@`)
+
+// redact removes the credentials of rawURL from msg, whether or not rawURL parses.
+func redact(msg, rawURL string) string {
+	if loc := userinfo.FindStringIndex(rawURL); loc != nil {
+		hidden := rawURL[:loc[0]] + "//xxxxx@" + rawURL[loc[1]:]
+		msg = strings.ReplaceAll(msg, rawURL, hidden)
+		secret := rawURL[loc[0]+2 : loc[1]-1]
+		if _, pass, ok := strings.Cut(secret, ":"); ok && pass != "" {
+			msg = strings.ReplaceAll(msg, pass, "xxxxx")
+		}
+	}
+	return msg
+}
+
+// redisLog sends the Redis client's own messages (reconnects, pool errors) to the structured
+// log instead of stderr.
+type redisLog struct {
+	log *slog.Logger
+}
+
+func (l redisLog) Printf(ctx context.Context, format string, v ...any) {
+	l.log.WarnContext(ctx, "redis client: "+fmt.Sprintf(format, v...))
+}
