@@ -29,7 +29,7 @@ type Command struct {
 	Channel   string
 	User      string
 	UserName  string // display name, for showing who shared what without a platform call
-	IsAdmin   bool // the platform says the user may run admin commands in this workspace
+	IsAdmin   bool   // the platform says the user may run admin commands in this workspace
 
 	// Name is the command without its slash: "explain", "topics".
 	Name string
