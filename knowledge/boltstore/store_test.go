@@ -11,7 +11,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-func open(t *testing.T) *bolt.DB {
+func open(t testing.TB) *bolt.DB {
 	t.Helper()
 	db, err := bolt.Open(filepath.Join(t.TempDir(), "careerbot.db"), 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {
