@@ -80,4 +80,3 @@ func BenchmarkListTop20(b *testing.B) {
 	}
 	b.ReportMetric(float64(rt.n.Load())/float64(b.N), "roundtrips/op")
 }
-
