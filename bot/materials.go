@@ -257,7 +257,7 @@ func (h materialHandlers) list(ctx context.Context, ws string, words []string) (
 	}
 	r.Text = fmt.Sprintf("%s, %s · page %d of %d", plural(total, "link"), order, page, pages)
 	for _, m := range items {
-		r.Sections = append(r.Sections, Section{Heading: fmt.Sprintf("#%d %s", m.ID, m.URL), Body: h.describe(m)})
+		r.Sections = append(r.Sections, Section{Heading: fmt.Sprintf("#%d %s", m.ID, displayURL(m.URL)), Body: h.describe(m), URL: m.URL})
 		r.Buttons = append(r.Buttons, upvoteButton(m.ID))
 	}
 	if page < pages {
@@ -311,6 +311,12 @@ func (h materialHandlers) forTopic(ctx context.Context, cmd Command, topic strin
 		lines = append(lines, fmt.Sprintf("`/materials %s` lists all %d.", topic, total))
 	}
 	return Section{Heading: "Shared in this workspace", Body: strings.Join(lines, "\n")}, true
+}
+
+// displayURL is a link as a heading shows it: without its scheme, at most 80 characters.
+func displayURL(u string) string {
+	u = strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
+	return Shorten(strings.TrimSuffix(u, "/"), 80)
 }
 
 // orderWord is how /materials spells an order.

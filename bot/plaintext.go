@@ -32,6 +32,9 @@ func PlainText(r Reply, invoke string) string {
 		if s.Heading != "" {
 			b.WriteString(strings.ToUpper(stripInline(s.Heading)) + "\n")
 		}
+		if s.URL != "" {
+			b.WriteString(s.URL + "\n")
+		}
 		writeMarkdown(&b, s.Body)
 	}
 	if len(r.Links) > 0 {

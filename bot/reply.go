@@ -29,10 +29,11 @@ type Reply struct {
 	NotFound bool
 }
 
-// Section is a titled block of text.
+// Section is a titled block of text. When URL is set, the heading links to it.
 type Section struct {
 	Heading string
 	Body    string
+	URL     string
 }
 
 // Field is a short fact ("Level: intermediate").
