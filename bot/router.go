@@ -31,6 +31,9 @@ type Spec struct {
 	Option string
 	// Hidden commands are routed but not listed (aliases such as Slack's /careerbot).
 	Hidden bool
+	// Admin is set when some forms of the command need to know whether the user is an admin
+	// (removing another member's material), so adapters ask the platform only then.
+	Admin bool
 }
 
 // Metrics receives one observation per handled command. It is optional.
@@ -72,6 +75,18 @@ func (r *Router) Handle(spec Spec, h Handler) {
 // Specs returns the registered commands that are listed, in registration order.
 func (r *Router) Specs() []Spec {
 	return slices.DeleteFunc(slices.Clone(r.specs), func(s Spec) bool { return s.Hidden })
+}
+
+// Commands returns every registered command, hidden ones included: what a platform registers.
+func (r *Router) Commands() []Spec { return slices.Clone(r.specs) }
+
+// Spec returns the registered command called name.
+func (r *Router) Spec(name string) (Spec, bool) {
+	i := slices.IndexFunc(r.specs, func(s Spec) bool { return s.Name == name })
+	if i < 0 {
+		return Spec{}, false
+	}
+	return r.specs[i], true
 }
 
 // Knows reports whether a command name is routed.

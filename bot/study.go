@@ -26,12 +26,12 @@ func RegisterStudy(r *Router, kb *knowledge.Base, lib *knowledge.Library, log *s
 		r.Handle(Spec{Name: "share", Usage: "<url> [topic] [note]",
 			Summary: "Save a study link for this workspace, tagged with a topic."},
 			HandlerFunc(mh.share))
-		r.Handle(Spec{Name: "materials", Usage: "[topic] [top] · remove <id>", Option: "topic",
+		r.Handle(Spec{Name: "materials", Usage: "[topic] [top] · remove <id>", Option: "topic", Admin: true,
 			Summary: "List this workspace's shared links, newest or most upvoted first; remove your own."},
 			HandlerFunc(mh.materials))
 	}
 	r.Handle(Spec{Name: "help", Summary: "What careerbot can do."}, helpHandler{router: r})
 	r.Handle(Spec{Name: "careerbot", Usage: "[command]", Hidden: true,
-		Summary: "Slack's umbrella command: help, or any other command after it."},
+		Summary: "What careerbot can do (/careerbot help), or any command after it (/careerbot explain raft)."},
 		careerbotHandler{router: r})
 }

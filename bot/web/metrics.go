@@ -17,6 +17,7 @@ type Metrics struct {
 	commands *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	requests *prometheus.CounterVec
+	rejected *prometheus.CounterVec
 }
 
 // NewMetrics registers careerbot's collectors and the Go runtime and process collectors.
@@ -37,7 +38,11 @@ func NewMetrics() *Metrics {
 			Help: "HTTP requests served, by route pattern and status code.",
 		}, []string{"route", "code"}),
 	}
-	m.registry.MustRegister(m.commands, m.latency, m.requests,
+	m.rejected = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "careerbot_rejected_requests_total",
+		Help: "Platform requests refused before parsing (bad or missing signature, stale timestamp, too large), by platform and reason.",
+	}, []string{"platform", "reason"})
+	m.registry.MustRegister(m.commands, m.latency, m.requests, m.rejected,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -46,6 +51,11 @@ func NewMetrics() *Metrics {
 func (m *Metrics) CommandHandled(platform bot.Platform, command, outcome string, elapsed time.Duration) {
 	m.commands.WithLabelValues(string(platform), command, outcome).Inc()
 	m.latency.WithLabelValues(string(platform), command).Observe(elapsed.Seconds())
+}
+
+// RejectedRequest implements the adapters' Metrics.
+func (m *Metrics) RejectedRequest(platform, reason string) {
+	m.rejected.WithLabelValues(platform, reason).Inc()
 }
 
 // Registry returns the registry so other packages can add their collectors.

@@ -11,4 +11,11 @@ func addRoutes(mux *http.ServeMux, opts Options) {
 	mux.Handle("GET /healthz", healthz(opts.Version))
 	mux.Handle("GET /readyz", readyz(opts.Log, opts.Checks, opts.ReadyTimeout))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(opts.Metrics.registry, promhttp.HandlerOpts{}))
+	if s := opts.Slack; s != nil {
+		mux.Handle("POST /slack/commands", s.Commands())
+		mux.Handle("POST /slack/events", s.Events())
+		mux.Handle("POST /slack/interactions", s.Interactions())
+		mux.Handle("GET /slack/install", s.Install())
+		mux.Handle("GET /slack/oauth/callback", s.OAuthCallback())
+	}
 }

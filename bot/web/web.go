@@ -19,12 +19,23 @@ type Check struct {
 	Probe func(ctx context.Context) error
 }
 
+// Slack is the Slack adapter's HTTP surface.
+type Slack interface {
+	Commands() http.Handler
+	Events() http.Handler
+	Interactions() http.Handler
+	Install() http.Handler
+	OAuthCallback() http.Handler
+}
+
 // Options configure the HTTP handler.
 type Options struct {
 	Log     *slog.Logger
 	Metrics *Metrics
 	Checks  []Check
 	Version string
+	// Slack, when set, mounts the /slack/ endpoints.
+	Slack Slack
 	// ReadyTimeout bounds each readiness probe; default 2s.
 	ReadyTimeout time.Duration
 }

@@ -30,6 +30,7 @@ Commands:
   explain <topic...>    explain a topic or answer a question in the terminal
   topics [category]     list the topics, all or one category's
   knowledge lint        check the topic files and report every problem
+  slack manifest        print the Slack app manifest for a deployment URL
 
 Flags:
   -h, --help            show this help (also after any command)
@@ -62,6 +63,8 @@ func run(ctx context.Context, args []string, getenv env, stdout, stderr io.Write
 		return runTopics(ctx, args[1:], stdout, stderr)
 	case "knowledge":
 		return runKnowledge(args[1:], stdout, stderr)
+	case "slack":
+		return runSlack(args[1:], stdout, stderr)
 	}
 	if strings.HasPrefix(args[0], "-") {
 		fmt.Fprintf(stderr, "careerbot: unknown flag %s\n\n%s", args[0], usage)

@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"strings"
+
+	"github.com/careerbot/careerbot/bot/slack"
 )
 
 // config is what serve reads from the environment. Every variable is listed in README.md.
@@ -15,7 +18,11 @@ type config struct {
 	logFormat string // "json" or "text"
 	redisURL  string // "" for the embedded store
 	dataDir   string
+	slack     slack.Config
 }
+
+// slackEnabled reports whether any Slack transport is configured.
+func (c config) slackEnabled() bool { return c.slack.SigningSecret != "" || c.slack.AppToken != "" }
 
 // loadConfig reads and checks the environment; a bad value is an error naming the variable.
 func loadConfig(getenv env, stderr io.Writer) (config, error) {
@@ -33,6 +40,23 @@ func loadConfig(getenv env, stderr io.Writer) (config, error) {
 			return config{}, fmt.Errorf("CAREERBOT_LOG_LEVEL=%q: want debug, info, warn or error", v)
 		}
 	}
+	cfg.slack = slack.Config{
+		SigningSecret: getenv("SLACK_SIGNING_SECRET"),
+		BotToken:      getenv("SLACK_BOT_TOKEN"),
+		AppToken:      getenv("SLACK_APP_TOKEN"),
+		ClientID:      getenv("SLACK_CLIENT_ID"),
+		ClientSecret:  getenv("SLACK_CLIENT_SECRET"),
+		SecretKey:     getenv("CAREERBOT_SECRET_KEY"),
+		APIURL:        getenv("SLACK_API_URL"),
+	}
+	for _, id := range strings.Split(getenv("CAREERBOT_SLACK_ADMINS"), ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			cfg.slack.Admins = append(cfg.slack.Admins, id)
+		}
+	}
+	if err := checkSlack(cfg.slack); err != nil {
+		return config{}, err
+	}
 	switch v := strings.ToLower(getenv("CAREERBOT_LOG_FORMAT")); v {
 	case "":
 		if isTerminal(stderr) {
@@ -44,6 +68,37 @@ func loadConfig(getenv env, stderr io.Writer) (config, error) {
 		return config{}, fmt.Errorf("CAREERBOT_LOG_FORMAT=%q: want json or text", v)
 	}
 	return cfg, nil
+}
+
+// checkSlack refuses half a Slack configuration with the variable that is missing.
+func checkSlack(c slack.Config) error {
+	if c.SigningSecret == "" && c.AppToken == "" {
+		if c.BotToken != "" || c.ClientID != "" {
+			return fmt.Errorf("Slack needs SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode) besides its token")
+		}
+		return nil
+	}
+	if c.AppToken != "" && !strings.HasPrefix(c.AppToken, "xapp-") {
+		return fmt.Errorf("SLACK_APP_TOKEN must be an app-level token (xapp-...)")
+	}
+	if c.AppToken != "" && c.BotToken == "" {
+		return fmt.Errorf("Socket Mode needs SLACK_BOT_TOKEN as well as SLACK_APP_TOKEN")
+	}
+	if c.BotToken == "" && c.ClientID == "" {
+		return fmt.Errorf("Slack needs SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (installs)")
+	}
+	if c.ClientID != "" && (c.ClientSecret == "" || c.SecretKey == "") {
+		return fmt.Errorf("Slack installs need SLACK_CLIENT_SECRET and CAREERBOT_SECRET_KEY as well as SLACK_CLIENT_ID")
+	}
+	if c.ClientID != "" && c.SigningSecret == "" {
+		return fmt.Errorf("Slack installs need SLACK_SIGNING_SECRET: the OAuth flow runs over HTTP")
+	}
+	if c.APIURL != "" {
+		if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return fmt.Errorf("SLACK_API_URL=%q is not an http(s) URL", c.APIURL)
+		}
+	}
+	return nil
 }
 
 func newLogger(w io.Writer, cfg config) *slog.Logger {

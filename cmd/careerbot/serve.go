@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/careerbot/careerbot/bot"
+	"github.com/careerbot/careerbot/bot/slack"
 	"github.com/careerbot/careerbot/bot/web"
 	"github.com/careerbot/careerbot/knowledge"
 )
@@ -42,6 +43,13 @@ func runServe(ctx context.Context, args []string, getenv env, stdout, stderr io.
 	return exitOK
 }
 
+// newRouter routes every command careerbot has.
+func newRouter(kb *knowledge.Base, lib *knowledge.Library, log *slog.Logger, metrics bot.Metrics) *bot.Router {
+	router := bot.NewRouter(log, metrics)
+	bot.RegisterStudy(router, kb, lib, log)
+	return router
+}
+
 // serve wires the bot together and serves HTTP until ctx ends.
 func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	kb, err := knowledge.Builtin()
@@ -60,15 +68,40 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	log.Info("store ready", "store", st.kind, "at", st.where)
 
 	metrics := web.NewMetrics()
-	router := bot.NewRouter(log, metrics)
-	bot.RegisterStudy(router, kb, knowledge.NewLibrary(st, kb), log)
-
-	handler := web.NewHandler(web.Options{
+	router := newRouter(kb, knowledge.NewLibrary(st, kb), log, metrics)
+	opts := web.Options{
 		Log:     log,
 		Metrics: metrics,
 		Version: version,
 		Checks:  []web.Check{{Name: "store", Probe: st.Ping}},
-	})
+	}
+
+	if cfg.slackEnabled() {
+		sl, err := slack.New(cfg.slack, router, st.kv, log, metrics)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+			defer cancel()
+			if err := sl.Close(cctx); err != nil {
+				log.Warn("slack follow-ups cut short", "err", err)
+			}
+		}()
+		if cfg.slack.SigningSecret != "" {
+			opts.Slack = sl
+		}
+		if cfg.slack.AppToken != "" {
+			go func() {
+				if err := sl.RunSocketMode(ctx); err != nil {
+					log.Error("slack socket mode stopped", "err", err)
+				}
+			}()
+		}
+		log.Info("slack enabled", "http", cfg.slack.SigningSecret != "", "socket_mode", cfg.slack.AppToken != "",
+			"installs", cfg.slack.ClientID != "")
+	}
+	handler := web.NewHandler(opts)
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/careerbot/careerbot/internal/kv"
 	"github.com/careerbot/careerbot/knowledge"
 	"github.com/careerbot/careerbot/knowledge/boltstore"
 	"github.com/careerbot/careerbot/knowledge/redisstore"
@@ -28,9 +29,11 @@ const (
 	redisPoolTimeout = 2 * time.Second
 )
 
-// store is the material store serve uses, with what closes it.
+// store is the backend serve uses: the material store and the adapters' key-value store on the
+// same Redis or the same bbolt file, with what closes it.
 type store struct {
 	knowledge.MaterialStore
+	kv    kv.Store
 	kind  string // "redis" or "embedded"
 	where string // redacted URL or file path, for the log
 	close func() error
@@ -62,7 +65,7 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store, error
 		}
 		redis.SetLogger(redisLog{log: log})
 		rdb := redis.NewClient(opts)
-		s := &store{MaterialStore: redisstore.New(rdb), kind: "redis", where: redact(cfg.redisURL, cfg.redisURL), close: rdb.Close}
+		s := &store{MaterialStore: redisstore.New(rdb), kv: kv.NewRedis(rdb), kind: "redis", where: redact(cfg.redisURL, cfg.redisURL), close: rdb.Close}
 		pctx, cancel := context.WithTimeout(ctx, redisDialTimeout)
 		defer cancel()
 		if err := s.Ping(pctx); err != nil {
@@ -83,7 +86,7 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store, error
 	if err != nil {
 		return nil, fmt.Errorf("open the data file %s: %w", path, err)
 	}
-	return &store{MaterialStore: boltstore.New(db), kind: "embedded", where: path, close: db.Close}, nil
+	return &store{MaterialStore: boltstore.New(db), kv: kv.NewBolt(db), kind: "embedded", where: path, close: db.Close}, nil
 }
 
 // defaultDataDir is where the embedded store lives when CAREERBOT_DATA_DIR is unset: the user's

@@ -1,0 +1,694 @@
+package slack
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	goslack "github.com/slack-go/slack"
+
+	"github.com/careerbot/careerbot/bot"
+	"github.com/careerbot/careerbot/internal/sanitize"
+)
+
+// Message is a Slack message payload: the body of a slash-command response, a response_url post,
+// or the fields of chat.postMessage / a Home tab view.
+type Message struct {
+	Text            string          `json:"text"` // notification fallback, always set
+	Blocks          []goslack.Block `json:"blocks"`
+	ResponseType    string          `json:"response_type,omitempty"` // "ephemeral" or "in_channel"
+	ReplaceOriginal bool            `json:"replace_original,omitempty"`
+	DeleteOriginal  bool            `json:"delete_original,omitempty"`
+}
+
+// RenderOptions adjust Render.
+type RenderOptions struct {
+	// ShareLine, when set and the reply is ephemeral, adds a "Share in channel" button whose value is
+	// SharePrefix + ShareLine (the command line to run again publicly).
+	ShareLine string
+	// MaxBlocks is the block limit: 50 for messages (default when 0), 100 for a Home tab.
+	MaxBlocks int
+}
+
+// SharePrefix starts the value of a button that re-runs a command in the channel.
+const SharePrefix = "public:"
+
+// Block limits for RenderOptions.MaxBlocks (PLATFORMS.md, "Block Kit limits").
+const (
+	MaxMessageBlocks = 50
+	MaxHomeBlocks    = 100
+)
+
+// Response types of a slash-command or response_url reply.
+const (
+	ResponseEphemeral = "ephemeral"
+	ResponseInChannel = "in_channel"
+)
+
+// ActionIDPrefix starts the action_id of every button Render makes; the number after it only
+// keeps ids unique, the button's value carries the command.
+const ActionIDPrefix = "careerbot:"
+
+// Block Kit limits (PLATFORMS.md, "Block Kit limits"), in characters as Slack counts them
+// (runes here, as slack-go's validation does). Lengths are measured after escaping: "&amp;"
+// is five characters on the wire.
+const (
+	maxSectionText     = 3000
+	maxFieldsPerBlock  = 10
+	maxFieldText       = 2000
+	maxHeaderText      = 150
+	maxContextElements = 10
+	maxButtonText      = 75
+	maxButtonValue     = 2000
+	maxFallbackText    = 3000
+	buttonsPerBlock    = 5 // Slack allows 25 per actions block; 5 keeps a row readable
+)
+
+// Lengths careerbot chooses so that one part can never crowd out the rest of its block.
+const (
+	maxHeading   = 250  // a section heading, a field name
+	maxLinkLabel = 200  // the visible text of a link
+	maxLinkURL   = 2000 // a longer URL is shown as text without a link
+)
+
+const shareLabel = "Share in channel"
+
+// Render turns a reply into a Block Kit message. Every piece of text from the reply is escaped
+// (&, <, >) before the only markup Render writes itself, links to http(s) URLs, so nothing in a
+// reply can mention a user, a channel or @here, or disguise a link. Text too long for one block
+// is split over several; when the message would pass opts.MaxBlocks, trailing content is left
+// out and a note says so, while the buttons stay.
+func Render(r bot.Reply, opts RenderOptions) Message {
+	maxBlocks := opts.MaxBlocks
+	if maxBlocks <= 0 {
+		maxBlocks = MaxMessageBlocks
+	}
+
+	var content []goslack.Block
+	if h := headerBlock(r.Title); h != nil {
+		content = append(content, h)
+	}
+	content = append(content, textBlocks(r.Text)...)
+	content = append(content, fieldBlocks(r.Fields)...)
+	for _, s := range r.Sections {
+		content = append(content, sectionBlocks(s)...)
+	}
+	content = append(content, linkBlocks(r.Links)...)
+
+	var footer []goslack.Block
+	if f := footerBlock(r.Footer); f != nil {
+		footer = append(footer, f)
+	}
+
+	share := ""
+	if responseType(r.Visibility) == ResponseEphemeral {
+		share = opts.ShareLine
+	}
+	actions := actionBlocks(r.Buttons, share)
+
+	return Message{
+		Text:         fallbackText(r),
+		Blocks:       limitBlocks(content, footer, actions, maxBlocks),
+		ResponseType: responseType(r.Visibility),
+	}
+}
+
+func responseType(v bot.Visibility) string {
+	if v == bot.Public {
+		return ResponseInChannel
+	}
+	return ResponseEphemeral // the default for anything else: never show more than asked
+}
+
+// limitBlocks keeps the message within maxBlocks. When it must cut, it keeps the buttons first,
+// then the footer, then as much content as fits from the start, and says what it left out.
+func limitBlocks(content, footer, actions []goslack.Block, maxBlocks int) []goslack.Block {
+	blocks := make([]goslack.Block, 0, min(len(content)+len(footer)+len(actions), maxBlocks))
+	if len(content)+len(footer)+len(actions) <= maxBlocks {
+		blocks = append(blocks, content...)
+		blocks = append(blocks, footer...)
+		return append(blocks, actions...)
+	}
+	room := maxBlocks - 1 // the note
+	nActions := min(len(actions), room)
+	room -= nActions
+	nFooter := min(len(footer), room)
+	room -= nFooter
+	nContent := min(len(content), room)
+	left := len(content) - nContent + len(footer) - nFooter + len(actions) - nActions
+
+	blocks = append(blocks, content[:nContent]...)
+	blocks = append(blocks, contextBlock(mrkdwn(shortenedNote(left))))
+	blocks = append(blocks, footer[:nFooter]...)
+	return append(blocks, actions[:nActions]...)
+}
+
+func shortenedNote(left int) string {
+	parts := "parts"
+	if left == 1 {
+		parts = "part"
+	}
+	return fmt.Sprintf("_This reply was shortened to fit in Slack: %d more %s not shown._", left, parts)
+}
+
+// headerBlock shows the title as plain text, which Slack limits to 150 characters.
+func headerBlock(title string) goslack.Block {
+	t := fitEscaped(sanitize.Text(title), maxHeaderText)
+	if t == "" {
+		return nil
+	}
+	return goslack.NewHeaderBlock(goslack.NewTextBlockObject(goslack.PlainTextType, t, false, false))
+}
+
+// textBlocks shows Markdown-subset text as one section per 3,000 characters.
+func textBlocks(text string) []goslack.Block {
+	var blocks []goslack.Block
+	for _, chunk := range splitMrkdwn(toMrkdwn(cleanText(text)), maxSectionText, maxSectionText) {
+		blocks = append(blocks, sectionBlock(chunk))
+	}
+	return blocks
+}
+
+// fieldBlocks shows fields as "*Name*\nValue", ten to a section. A value that does not fit in
+// a field is shortened with an ellipsis: fields are meant for short facts.
+func fieldBlocks(fields []bot.Field) []goslack.Block {
+	var texts []*goslack.TextBlockObject
+	for _, f := range fields {
+		name := fitEscaped(sanitize.Text(f.Name), maxHeading)
+		if name != "" {
+			name = "*" + name + "*"
+		}
+		room := maxFieldText
+		if name != "" {
+			room -= utf8.RuneCountInString(name) + 1
+		}
+		value := fitEscaped(strings.TrimSpace(toMrkdwn(cleanText(f.Value))), room)
+		text := joinNonEmpty("\n", name, value)
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		texts = append(texts, mrkdwn(text))
+	}
+	var blocks []goslack.Block
+	for len(texts) > 0 {
+		n := min(len(texts), maxFieldsPerBlock)
+		blocks = append(blocks, goslack.NewSectionBlock(nil, texts[:n], nil))
+		texts = texts[n:]
+	}
+	return blocks
+}
+
+// sectionBlocks shows a section as "*Heading*\nBody", the heading linked when the section has a
+// URL, and the body split over further sections when it is long.
+func sectionBlocks(s bot.Section) []goslack.Block {
+	heading := fitEscaped(sanitize.Text(s.Heading), maxHeading)
+	if u, ok := linkURL(s.URL); ok {
+		if heading == "" {
+			heading = fitEscaped(sanitize.Text(s.URL), maxHeading)
+		}
+		heading = "<" + u + "|" + heading + ">"
+	}
+	if heading != "" {
+		heading = "*" + heading + "*"
+	}
+	first := maxSectionText
+	if heading != "" {
+		first -= utf8.RuneCountInString(heading) + 1
+	}
+	chunks := splitMrkdwn(toMrkdwn(cleanText(s.Body)), first, maxSectionText)
+	if heading != "" {
+		if len(chunks) == 0 {
+			chunks = []string{heading}
+		} else {
+			chunks[0] = heading + "\n" + chunks[0]
+		}
+	}
+	blocks := make([]goslack.Block, len(chunks))
+	for i, c := range chunks {
+		blocks[i] = sectionBlock(c)
+	}
+	return blocks
+}
+
+// linkBlocks shows links side by side in a context block, or one a line in sections when there
+// are more than a context block holds.
+func linkBlocks(links []bot.Link) []goslack.Block {
+	var items []string
+	for _, l := range links {
+		label := fitEscaped(sanitize.Text(l.Text), maxLinkLabel)
+		u, ok := linkURL(l.URL)
+		switch {
+		case ok && label == "":
+			items = append(items, "<"+u+"|"+fitEscaped(sanitize.Text(l.URL), maxLinkLabel)+">")
+		case ok:
+			items = append(items, "<"+u+"|"+label+">")
+		case label != "":
+			items = append(items, label)
+		}
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	if len(items) <= maxContextElements {
+		elements := make([]goslack.MixedElement, len(items))
+		for i, it := range items {
+			elements[i] = mrkdwn(it)
+		}
+		return []goslack.Block{goslack.NewContextBlock("", elements...)}
+	}
+	// Items are markup already, each far shorter than a section: pack whole lines.
+	var blocks []goslack.Block
+	var cur strings.Builder
+	n := 0
+	for _, it := range items {
+		line := "• " + it
+		ln := utf8.RuneCountInString(line)
+		if n > 0 && n+1+ln > maxSectionText {
+			blocks = append(blocks, sectionBlock(cur.String()))
+			cur.Reset()
+			n = 0
+		}
+		if n > 0 {
+			cur.WriteByte('\n')
+			n++
+		}
+		cur.WriteString(line)
+		n += ln
+	}
+	return append(blocks, sectionBlock(cur.String()))
+}
+
+// footerBlock shows the footer as one line of context.
+func footerBlock(footer string) goslack.Block {
+	t := fitEscaped(boldToMrkdwn(sanitize.Text(footer)), maxSectionText)
+	if t == "" {
+		return nil
+	}
+	return contextBlock(mrkdwn(t))
+}
+
+// actionBlocks lays buttons out five to a row. A button's value is the command line it runs,
+// which the interaction handler reads back; a button whose command does not fit is left out
+// rather than sent cut. share, when not empty, adds a last button that runs it in the channel.
+func actionBlocks(buttons []bot.Button, share string) []goslack.Block {
+	type button struct{ label, value string }
+	all := make([]button, 0, len(buttons)+1)
+	for _, b := range buttons {
+		all = append(all, button{b.Label, b.Action.Line()})
+	}
+	if share != "" {
+		all = append(all, button{shareLabel, SharePrefix + share})
+	}
+	var elements []goslack.BlockElement
+	for _, b := range all {
+		value := strings.ToValidUTF8(b.value, "\uFFFD")
+		if strings.TrimSpace(value) == "" || utf8.RuneCountInString(value) > maxButtonValue {
+			continue
+		}
+		label := fitEscaped(sanitize.Text(b.label), maxButtonText)
+		if label == "" {
+			label = fitEscaped(sanitize.Text(value), maxButtonText)
+		}
+		if label == "" {
+			continue
+		}
+		id := ActionIDPrefix + strconv.Itoa(len(elements))
+		text := goslack.NewTextBlockObject(goslack.PlainTextType, label, false, false)
+		elements = append(elements, goslack.NewButtonBlockElement(id, value, text))
+	}
+	var blocks []goslack.Block
+	for len(elements) > 0 {
+		n := min(len(elements), buttonsPerBlock)
+		blocks = append(blocks, goslack.NewActionBlock("", elements[:n]...))
+		elements = elements[n:]
+	}
+	return blocks
+}
+
+// fallbackText is the notification text: the title and the first line of the text.
+func fallbackText(r bot.Reply) string {
+	first, inFence := "", false
+	for line := range strings.SplitSeq(cleanText(r.Text), "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case isFence(line):
+			inFence = !inFence
+		case !inFence && line != "":
+			first = strings.TrimPrefix(line, "- ")
+		}
+		if first != "" {
+			break
+		}
+	}
+	s := joinNonEmpty(" — ", sanitize.Text(r.Title), sanitize.Text(first))
+	if s == "" {
+		s = "careerbot"
+	}
+	return fitEscaped(boldToMrkdwn(s), maxFallbackText)
+}
+
+func sectionBlock(text string) goslack.Block {
+	return goslack.NewSectionBlock(mrkdwn(text), nil, nil)
+}
+
+func contextBlock(elements ...goslack.MixedElement) goslack.Block {
+	return goslack.NewContextBlock("", elements...)
+}
+
+// mrkdwn is a mrkdwn text object with verbatim set, so Slack turns no plain text into links
+// or mentions: text must be escaped already.
+func mrkdwn(text string) *goslack.TextBlockObject {
+	return goslack.NewTextBlockObject(goslack.MarkdownType, text, false, true)
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	var kept []string
+	for _, p := range parts {
+		if p != "" {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, sep)
+}
+
+// Escaping.
+
+var (
+	mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+	urlEscaper    = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "|", "%7C")
+)
+
+// escape makes text from a reply safe to put in any Slack text: Slack reads only these three
+// characters as markup for mentions and links.
+func escape(s string) string { return mrkdwnEscaper.Replace(s) }
+
+// escapedLen is the length of escape(s) in runes, without building it.
+func escapedLen(s string) int {
+	n := utf8.RuneCountInString(s)
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '&':
+			n += 4
+		case '<', '>':
+			n += 3
+		}
+	}
+	return n
+}
+
+// fitEscaped escapes s, shortened with bot.Shorten so the escaped text has at most n runes.
+// Shortening before escaping never cuts an entity in two.
+func fitEscaped(s string, n int) string {
+	if escapedLen(s) <= n {
+		return escape(s)
+	}
+	// Shorten(s, m) for m <= n reads only the first n runes of a longer s: drop the rest once.
+	if i := runeOffset(s, n+1); i < len(s) {
+		s = s[:i]
+	}
+	// The longest shortening that fits: escaping makes a text up to five times longer.
+	lo, hi := 0, min(n, utf8.RuneCountInString(s))
+	for lo < hi {
+		m := (lo + hi + 1) / 2
+		if escapedLen(bot.Shorten(s, m)) <= n {
+			lo = m
+		} else {
+			hi = m - 1
+		}
+	}
+	return escape(bot.Shorten(s, lo))
+}
+
+// runeOffset is the byte offset of the n-th rune of s, or len(s) when s is shorter.
+func runeOffset(s string, n int) int {
+	for i := range s {
+		if n == 0 {
+			return i
+		}
+		n--
+	}
+	return len(s)
+}
+
+// linkURL returns u ready to go inside <…|…>, or false when it is not an http(s) URL, or too
+// long, or holds characters that would break the link.
+func linkURL(raw string) (string, bool) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" || !utf8.ValidString(raw) || strings.ContainsFunc(raw, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
+	}) {
+		return "", false
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", false
+	}
+	out := urlEscaper.Replace(u.Scheme + raw[len(u.Scheme):]) // url.Parse lower-cases the scheme
+	if utf8.RuneCountInString(out) > maxLinkURL {
+		return "", false
+	}
+	return out, true
+}
+
+// Text cleaning and the Markdown subset.
+
+// cleanText makes multi-line text from a reply safe: valid UTF-8, lines ending in "\n", and no
+// control or invisible format characters other than newlines and tabs.
+func cleanText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\t':
+			return r
+		case r == '\r':
+			return '\n'
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// toMrkdwn converts the Markdown subset of bot.Reply to Slack mrkdwn: "**bold**" becomes
+// "*bold*" and "- " items become "• ", outside code. Fences lose a language tag, which Slack would
+// show as the first line of code; any other text on a fence line moves inside the block.
+func toMrkdwn(text string) string {
+	lines := strings.Split(strings.TrimSpace(text), "\n")
+	inFence := false
+	for i, line := range lines {
+		switch {
+		case isFence(line):
+			info := strings.TrimSpace(line[len("```"):])
+			switch {
+			case !inFence && strings.Contains(info, " "):
+				lines[i] = "```\n" + info
+			case inFence && info != "":
+				lines[i] = info + "\n```"
+			default:
+				lines[i] = "```"
+			}
+			inFence = !inFence
+		case inFence:
+		default:
+			lines[i] = boldToMrkdwn(bullet(line))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// isFence reports whether line opens or closes a code block; "```code```" on one line is
+// inline code.
+func isFence(line string) bool {
+	rest, ok := strings.CutPrefix(line, "```")
+	return ok && !strings.Contains(rest, "`")
+}
+
+func bullet(line string) string {
+	rest := strings.TrimLeft(line, " ")
+	if strings.HasPrefix(rest, "- ") {
+		return line[:len(line)-len(rest)] + "• " + rest[2:]
+	}
+	return line
+}
+
+// boldToMrkdwn turns "**" into "*" outside `code` spans. A backtick without a partner opens no
+// span.
+func boldToMrkdwn(line string) string {
+	if !strings.Contains(line, "**") {
+		return line
+	}
+	parts := strings.Split(line, "`")
+	for i := range parts {
+		if i%2 == 0 || i == len(parts)-1 {
+			parts[i] = strings.ReplaceAll(parts[i], "**", "*")
+		}
+	}
+	return strings.Join(parts, "`")
+}
+
+// Splitting long text.
+
+// splitMrkdwn cuts mrkdwn text, not yet escaped, into escaped chunks of at most first runes (the
+// first chunk) and rest runes (the others). It cuts between paragraphs when it can, else between
+// lines, else between words, else anywhere; a code block is cut only when it alone is too long,
+// and then each part is a closed code block of its own. Nothing is dropped except blank chunks.
+func splitMrkdwn(text string, first, rest int) []string {
+	p := &packer{first: first, rest: rest}
+	for _, u := range mrkdwnUnits(text) {
+		if !u.code {
+			p.add(u.text, levelParagraph)
+			continue
+		}
+		block := "```\n" + u.text + "\n```"
+		if p.append(block, "\n\n") {
+			continue
+		}
+		p.flush()
+		if p.append(block, "") {
+			continue
+		}
+		// A code block longer than a whole section: split its lines into closed blocks.
+		const fences = len("```\n") + len("\n```")
+		code := &packer{first: p.budget() - fences, rest: p.rest - fences}
+		for line := range strings.SplitSeq(u.text, "\n") {
+			code.add(line, levelLine)
+		}
+		code.flush()
+		for i, c := range code.chunks {
+			p.append("```\n"+c+"\n```", "")
+			if i < len(code.chunks)-1 {
+				p.flush()
+			}
+		}
+	}
+	p.flush()
+	chunks := make([]string, 0, len(p.chunks))
+	for _, c := range p.chunks {
+		if strings.TrimSpace(c) != "" {
+			chunks = append(chunks, escape(c))
+		}
+	}
+	return chunks
+}
+
+// unit is a paragraph or the content of a code block.
+type unit struct {
+	text string
+	code bool
+}
+
+// mrkdwnUnits cuts text into paragraphs (separated by blank lines) and code blocks (which may
+// hold blank lines). An unclosed code block runs to the end of the text.
+func mrkdwnUnits(text string) []unit {
+	var units []unit
+	var para []string
+	endPara := func() {
+		if len(para) > 0 {
+			units = append(units, unit{text: strings.Join(para, "\n")})
+			para = para[:0]
+		}
+	}
+	lines := strings.Split(text, "\n")
+	for i := 0; i < len(lines); i++ {
+		line := lines[i]
+		switch {
+		case isFence(line):
+			endPara()
+			j := i + 1
+			for j < len(lines) && !isFence(lines[j]) {
+				j++
+			}
+			if code := strings.Join(lines[i+1:j], "\n"); strings.TrimSpace(code) != "" {
+				units = append(units, unit{text: code, code: true})
+			}
+			i = j
+		case strings.TrimSpace(line) == "":
+			endPara()
+		default:
+			para = append(para, line)
+		}
+	}
+	endPara()
+	return units
+}
+
+// Levels at which a packer cuts text, coarsest first, with what joins parts at that level.
+const (
+	levelParagraph = iota
+	levelLine
+	levelWord
+	levelRune
+)
+
+var levelSep = [...]string{"\n\n", "\n", " ", ""}
+
+// packer fills chunks greedily; lengths are escaped lengths of unescaped text.
+type packer struct {
+	first, rest int // budgets of the first chunk and of the others
+	chunks      []string
+	cur         strings.Builder
+	curLen      int
+	started     bool // cur holds a part, possibly empty
+}
+
+func (p *packer) budget() int {
+	if len(p.chunks) == 0 {
+		return p.first
+	}
+	return p.rest
+}
+
+// append adds s to the current chunk, after sep unless the chunk is empty, if it fits.
+func (p *packer) append(s, sep string) bool {
+	n := escapedLen(s)
+	if p.started {
+		n += len(sep)
+	}
+	if p.curLen+n > p.budget() {
+		return false
+	}
+	if p.started {
+		p.cur.WriteString(sep)
+	}
+	p.cur.WriteString(s)
+	p.curLen += n
+	p.started = true
+	return true
+}
+
+func (p *packer) flush() {
+	if p.started {
+		p.chunks = append(p.chunks, p.cur.String())
+	}
+	p.cur.Reset()
+	p.curLen = 0
+	p.started = false
+}
+
+// add appends part, a piece of text at the given level, starting a new chunk when it does not
+// fit in the current one and cutting it at the next level when it fits in no chunk.
+func (p *packer) add(part string, level int) {
+	if p.append(part, levelSep[level]) {
+		return
+	}
+	p.flush()
+	if p.append(part, "") {
+		return
+	}
+	if level+1 == levelRune {
+		for _, r := range part {
+			if !p.append(string(r), "") {
+				p.flush()
+				p.append(string(r), "")
+			}
+		}
+		return
+	}
+	for sub := range strings.SplitSeq(part, levelSep[level+1]) {
+		p.add(sub, level+1)
+	}
+}

@@ -1,0 +1,145 @@
+package slack
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/careerbot/careerbot/bot"
+)
+
+// slash is a slash command as Slack sends it, over HTTP or Socket Mode.
+type slash struct {
+	Team, Channel, User, UserName string
+	Command, Text, ResponseURL    string
+}
+
+// Commands returns the handler of POST /slack/commands.
+func (a *Adapter) Commands() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, ok := a.readVerified(w, r)
+		if !ok {
+			return
+		}
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			http.Error(w, "malformed form body", http.StatusBadRequest)
+			return
+		}
+		s := slash{
+			Team: form.Get("team_id"), Channel: form.Get("channel_id"), User: form.Get("user_id"),
+			UserName: form.Get("user_name"), Command: form.Get("command"), Text: form.Get("text"),
+			ResponseURL: form.Get("response_url"),
+		}
+		a.handleSlash(r.Context(), s, func(m *Message) {
+			if m == nil {
+				w.WriteHeader(http.StatusOK) // an empty 200 acknowledges without a visible reply
+				return
+			}
+			writeJSON(w, m)
+		})
+	})
+}
+
+// handleSlash answers a slash command. ack is called exactly once, within the ack budget: with
+// the reply when it is ready in time, or with nil, in which case the reply follows through
+// response_url.
+func (a *Adapter) handleSlash(ctx context.Context, s slash, ack func(*Message)) {
+	name, text, err := bot.Parse(s.Command + " " + s.Text)
+	if err != nil {
+		ack(ptr(Render(bot.Reply{Title: "careerbot", Text: err.Error(), NotFound: true}, RenderOptions{})))
+		return
+	}
+	text, public := wantsPublic(name, text)
+	cmd := bot.Command{Platform: bot.PlatformSlack, Workspace: s.Team, Channel: s.Channel,
+		User: s.User, UserName: s.UserName, Name: name, Text: text}
+
+	const (
+		waiting = iota
+		inline
+		deferred
+	)
+	var state atomic.Int32
+	ready := make(chan Message, 1)
+	a.goLater(ctx, func(ctx context.Context) {
+		reply := a.dispatch(ctx, cmd)
+		if public {
+			reply.Visibility = bot.Public
+		}
+		m := Render(reply, RenderOptions{ShareLine: name + " " + text})
+		if state.CompareAndSwap(waiting, inline) {
+			ready <- m
+			return
+		}
+		a.followUp(ctx, s.ResponseURL, m)
+	})
+
+	timer := time.NewTimer(a.cfg.AckBudget)
+	defer timer.Stop()
+	select {
+	case m := <-ready:
+		ack(&m)
+	case <-timer.C:
+		if state.CompareAndSwap(waiting, deferred) {
+			ack(nil)
+			return
+		}
+		m := <-ready // finished in the instant the timer fired
+		ack(&m)
+	}
+}
+
+// wantsPublic strips a trailing "public" from a command's text: "/explain raft public" posts the
+// answer for the channel. /share keeps its text whole: "public" may be part of a note.
+func wantsPublic(name, text string) (string, bool) {
+	if name == "share" {
+		return text, false
+	}
+	if rest, ok := strings.CutSuffix(text, "public"); ok && (rest == "" || strings.HasSuffix(rest, " ")) {
+		return strings.TrimSpace(rest), true
+	}
+	return text, false
+}
+
+// followUp posts a message to a response_url (valid for 30 minutes, 5 posts).
+func (a *Adapter) followUp(ctx context.Context, responseURL string, m Message) {
+	if responseURL == "" {
+		a.log.WarnContext(ctx, "a reply was late and the request had no response_url")
+		return
+	}
+	body, err := json.Marshal(m)
+	if err != nil {
+		a.log.ErrorContext(ctx, "encode a follow-up", "err", err)
+		return
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, responseURL, bytes.NewReader(body))
+	if err != nil {
+		a.log.WarnContext(ctx, "bad response_url", "err", err)
+		return
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := a.http.Do(req)
+	if err != nil {
+		a.log.WarnContext(ctx, "post to response_url failed", "err", err)
+		return
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		a.log.WarnContext(ctx, "response_url refused the follow-up", "status", resp.StatusCode)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	if err := json.NewEncoder(w).Encode(v); err != nil {
+		http.Error(w, fmt.Sprintf("encode: %v", err), http.StatusInternalServerError)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,192 @@
+// Package slack is careerbot's Slack adapter, built on github.com/slack-go/slack. It turns slash
+// commands, app mentions, Home tab visits and button clicks into bot commands, and bot replies
+// into Block Kit, over two transports that share every handler: HTTP (Events API, slash
+// commands and interactivity, each request verified with the signing secret before anything
+// reads it) and Socket Mode (no public URL).
+//
+// Slack gives an app 3 seconds to acknowledge a request. A reply that is ready within the ack
+// budget (2 s) goes back in the acknowledgement; a slower one (store or network I/O) is
+// acknowledged empty and completed through the request's response_url.
+//
+// One deployment serves many workspaces: OAuth v2 installs store each team's bot token,
+// encrypted with AES-256-GCM under a key derived from CAREERBOT_SECRET_KEY; SLACK_BOT_TOKEN
+// alone serves a single workspace.
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/careerbot/careerbot/bot"
+	"github.com/careerbot/careerbot/internal/kv"
+	goslack "github.com/slack-go/slack"
+)
+
+// DefaultAPIURL is Slack's Web API base.
+const DefaultAPIURL = "https://slack.com/api/"
+
+// Defaults for Config's durations.
+const (
+	defaultAckBudget = 2 * time.Second
+	// followUpTimeout bounds work that finishes after the acknowledgement; response_url
+	// accepts posts for 30 minutes, but a user waits far less.
+	followUpTimeout = 25 * time.Second
+	adminCacheTTL   = 10 * time.Minute
+)
+
+// Config is the adapter's configuration, from the environment.
+type Config struct {
+	SigningSecret string // HTTP mode: verifies every request
+	BotToken      string // single workspace; empty to use installed tokens
+	AppToken      string // Socket Mode (xapp-...)
+	ClientID      string // OAuth install
+	ClientSecret  string
+	SecretKey     string   // encrypts stored tokens, signs OAuth state
+	APIURL        string   // Web API base; DefaultAPIURL when empty
+	Admins        []string // user ids allowed admin commands besides workspace admins
+	AckBudget     time.Duration
+}
+
+// Metrics counts what the adapter refuses. It is optional.
+type Metrics interface {
+	RejectedRequest(platform, reason string)
+}
+
+// Adapter serves Slack.
+type Adapter struct {
+	cfg     Config
+	router  *bot.Router
+	kv      kv.Store
+	log     *slog.Logger
+	metrics Metrics
+	http    *http.Client
+	now     func() time.Time
+	keys    keys
+
+	// pending tracks work that outlives its request (follow-ups, events), so Close can wait.
+	pending sync.WaitGroup
+
+	adminMu    sync.Mutex
+	adminCache map[string]adminEntry
+}
+
+type adminEntry struct {
+	admin   bool
+	expires time.Time
+}
+
+// New returns an adapter. kv keeps installations, processed event ids and used OAuth states;
+// metrics may be nil.
+func New(cfg Config, router *bot.Router, store kv.Store, log *slog.Logger, metrics Metrics) (*Adapter, error) {
+	if cfg.APIURL == "" {
+		cfg.APIURL = DefaultAPIURL
+	}
+	if !strings.HasSuffix(cfg.APIURL, "/") {
+		cfg.APIURL += "/"
+	}
+	if cfg.AckBudget == 0 {
+		cfg.AckBudget = defaultAckBudget
+	}
+	if cfg.BotToken == "" && cfg.ClientID == "" {
+		return nil, errors.New("slack: set SLACK_BOT_TOKEN for one workspace, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to install into many")
+	}
+	if cfg.ClientID != "" && (cfg.ClientSecret == "" || cfg.SecretKey == "") {
+		return nil, errors.New("slack: installing into many workspaces needs SLACK_CLIENT_SECRET and CAREERBOT_SECRET_KEY too")
+	}
+	return &Adapter{
+		cfg:        cfg,
+		router:     router,
+		kv:         store,
+		log:        log.With("platform", "slack"),
+		metrics:    metrics,
+		http:       &http.Client{Timeout: 10 * time.Second},
+		now:        time.Now,
+		keys:       deriveKeys(cfg.SecretKey),
+		adminCache: make(map[string]adminEntry),
+	}, nil
+}
+
+// Close waits for follow-ups still in flight, until ctx ends.
+func (a *Adapter) Close(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { a.pending.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("slack: follow-ups still running: %w", ctx.Err())
+	}
+}
+
+// goLater runs fn after the request that started it has been answered.
+func (a *Adapter) goLater(ctx context.Context, fn func(ctx context.Context)) {
+	a.pending.Add(1)
+	go func() {
+		defer a.pending.Done()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), followUpTimeout)
+		defer cancel()
+		fn(ctx)
+	}()
+}
+
+// api returns a Web API client acting as the bot of team.
+func (a *Adapter) api(ctx context.Context, team string) (*goslack.Client, error) {
+	token, err := a.token(ctx, team)
+	if err != nil {
+		return nil, err
+	}
+	return goslack.New(token, goslack.OptionAPIURL(a.cfg.APIURL), goslack.OptionHTTPClient(a.http)), nil
+}
+
+// dispatch runs a command through the core, asking Slack whether the user is an admin only
+// for commands that may need it.
+func (a *Adapter) dispatch(ctx context.Context, cmd bot.Command) bot.Reply {
+	if spec, ok := a.router.Spec(cmd.Name); ok && spec.Admin {
+		cmd.IsAdmin = a.isAdmin(ctx, cmd.Workspace, cmd.User)
+	}
+	return a.router.Dispatch(ctx, cmd)
+}
+
+// isAdmin reports whether user may run admin commands in team: listed in
+// CAREERBOT_SLACK_ADMINS, or a workspace admin or owner per users.info (cached for 10 minutes).
+// When Slack cannot say, the answer is no.
+func (a *Adapter) isAdmin(ctx context.Context, team, user string) bool {
+	if slices.Contains(a.cfg.Admins, user) {
+		return true
+	}
+	key := team + "/" + user
+	a.adminMu.Lock()
+	e, ok := a.adminCache[key]
+	a.adminMu.Unlock()
+	if ok && a.now().Before(e.expires) {
+		return e.admin
+	}
+	api, err := a.api(ctx, team)
+	if err != nil {
+		a.log.WarnContext(ctx, "admin check without a token", "workspace", team, "err", err)
+		return false
+	}
+	u, err := api.GetUserInfoContext(ctx, user)
+	if err != nil {
+		a.log.WarnContext(ctx, "users.info failed; treating the user as a member", "workspace", team, "err", err)
+		return false
+	}
+	admin := u.IsAdmin || u.IsOwner || u.IsPrimaryOwner
+	a.adminMu.Lock()
+	a.adminCache[key] = adminEntry{admin: admin, expires: a.now().Add(adminCacheTTL)}
+	a.adminMu.Unlock()
+	return admin
+}
+
+func (a *Adapter) reject(reason string) {
+	if a.metrics != nil {
+		a.metrics.RejectedRequest("slack", reason)
+	}
+}
