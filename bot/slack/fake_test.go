@@ -34,7 +34,7 @@ type call struct {
 	JSON   map[string]any
 }
 
-func newFakeSlack(t *testing.T) *fakeSlack {
+func newFakeSlack(t testing.TB) *fakeSlack {
 	t.Helper()
 	f := &fakeSlack{admins: map[string]bool{}, sockets: make(chan *websocket.Conn, 8), tokens: map[string]string{}}
 	mux := http.NewServeMux()

@@ -28,7 +28,7 @@ const testSecret = "test-signing-secret"
 
 // harness is careerbot's whole HTTP stack with the Slack adapter, against a fake Slack.
 type harness struct {
-	t       *testing.T
+	t       testing.TB
 	fake    *fakeSlack
 	adapter *Adapter
 	srv     *httptest.Server
@@ -60,7 +60,7 @@ func withSlowStore(d time.Duration) option {
 	return func(_ *Config, s *knowledge.MaterialStore) { *s = slowStore{MaterialStore: *s, delay: d} }
 }
 
-func newHarness(t *testing.T, opts ...option) *harness {
+func newHarness(t testing.TB, opts ...option) *harness {
 	t.Helper()
 	fake := newFakeSlack(t)
 	db, err := bolt.Open(filepath.Join(t.TempDir(), "t.db"), 0o600, &bolt.Options{Timeout: time.Second})
