@@ -18,4 +18,7 @@ func addRoutes(mux *http.ServeMux, opts Options) {
 		mux.Handle("GET /slack/install", s.Install())
 		mux.Handle("GET /slack/oauth/callback", s.OAuthCallback())
 	}
+	if d := opts.Discord; d != nil {
+		mux.Handle("POST /discord/interactions", d.Interactions())
+	}
 }

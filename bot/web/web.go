@@ -28,6 +28,11 @@ type Slack interface {
 	OAuthCallback() http.Handler
 }
 
+// Discord is the Discord adapter's HTTP surface.
+type Discord interface {
+	Interactions() http.Handler
+}
+
 // Options configure the HTTP handler.
 type Options struct {
 	Log     *slog.Logger
@@ -36,6 +41,8 @@ type Options struct {
 	Version string
 	// Slack, when set, mounts the /slack/ endpoints.
 	Slack Slack
+	// Discord, when set, mounts POST /discord/interactions.
+	Discord Discord
 	// ReadyTimeout bounds each readiness probe; default 2s.
 	ReadyTimeout time.Duration
 }

@@ -31,6 +31,7 @@ Commands:
   topics [category]     list the topics, all or one category's
   knowledge lint        check the topic files and report every problem
   slack manifest        print the Slack app manifest for a deployment URL
+  discord register      register the Discord application commands (globally or in a guild)
 
 Flags:
   -h, --help            show this help (also after any command)
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, getenv env, stdout, stderr io.Write
 		return runKnowledge(args[1:], stdout, stderr)
 	case "slack":
 		return runSlack(args[1:], stdout, stderr)
+	case "discord":
+		return runDiscord(ctx, args[1:], getenv, stdout, stderr)
 	}
 	if strings.HasPrefix(args[0], "-") {
 		fmt.Fprintf(stderr, "careerbot: unknown flag %s\n\n%s", args[0], usage)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/ed25519"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
@@ -8,6 +10,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/careerbot/careerbot/bot/discord"
 	"github.com/careerbot/careerbot/bot/slack"
 )
 
@@ -19,7 +22,11 @@ type config struct {
 	redisURL  string // "" for the embedded store
 	dataDir   string
 	slack     slack.Config
+	discord   discord.Config
 }
+
+// discordEnabled reports whether any Discord transport is configured.
+func (c config) discordEnabled() bool { return c.discord.BotToken != "" || c.discord.PublicKey != nil }
 
 // slackEnabled reports whether any Slack transport is configured.
 func (c config) slackEnabled() bool { return c.slack.SigningSecret != "" || c.slack.AppToken != "" }
@@ -54,7 +61,11 @@ func loadConfig(getenv env, stderr io.Writer) (config, error) {
 			cfg.slack.Admins = append(cfg.slack.Admins, id)
 		}
 	}
-	if err := checkSlack(cfg.slack); err != nil {
+	err := checkSlack(cfg.slack)
+	if err != nil {
+		return config{}, err
+	}
+	if cfg.discord, err = loadDiscord(getenv); err != nil {
 		return config{}, err
 	}
 	switch v := strings.ToLower(getenv("CAREERBOT_LOG_FORMAT")); v {
@@ -99,6 +110,28 @@ func checkSlack(c slack.Config) error {
 		}
 	}
 	return nil
+}
+
+// loadDiscord reads the Discord variables; a public key that is not 32 bytes of hex is refused.
+func loadDiscord(getenv env) (discord.Config, error) {
+	c := discord.Config{
+		BotToken:      getenv("DISCORD_BOT_TOKEN"),
+		ApplicationID: getenv("DISCORD_APPLICATION_ID"),
+		APIURL:        getenv("DISCORD_API_URL"),
+	}
+	if v := strings.TrimSpace(getenv("DISCORD_PUBLIC_KEY")); v != "" {
+		key, err := hex.DecodeString(v)
+		if err != nil || len(key) != ed25519.PublicKeySize {
+			return c, fmt.Errorf("DISCORD_PUBLIC_KEY must be the application's public key: 64 hex characters")
+		}
+		c.PublicKey = ed25519.PublicKey(key)
+	}
+	if c.APIURL != "" {
+		if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return c, fmt.Errorf("DISCORD_API_URL=%q is not an http(s) URL", c.APIURL)
+		}
+	}
+	return c, nil
 }
 
 func newLogger(w io.Writer, cfg config) *slog.Logger {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/careerbot/careerbot/bot"
+	"github.com/careerbot/careerbot/bot/discord"
 	"github.com/careerbot/careerbot/bot/slack"
 	"github.com/careerbot/careerbot/bot/web"
 	"github.com/careerbot/careerbot/knowledge"
@@ -100,6 +101,30 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		}
 		log.Info("slack enabled", "http", cfg.slack.SigningSecret != "", "socket_mode", cfg.slack.AppToken != "",
 			"installs", cfg.slack.ClientID != "")
+	}
+	if cfg.discordEnabled() {
+		dc, err := discord.New(cfg.discord, router, kb, log, metrics)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+			defer cancel()
+			if err := dc.Close(cctx); err != nil {
+				log.Warn("discord follow-ups cut short", "err", err)
+			}
+		}()
+		if cfg.discord.PublicKey != nil {
+			opts.Discord = dc
+		}
+		if cfg.discord.BotToken != "" {
+			go func() {
+				if err := dc.RunGateway(ctx); err != nil {
+					log.Error("discord gateway stopped", "err", err)
+				}
+			}()
+		}
+		log.Info("discord enabled", "http", cfg.discord.PublicKey != nil, "gateway", cfg.discord.BotToken != "")
 	}
 	handler := web.NewHandler(opts)
 

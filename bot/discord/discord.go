@@ -1,0 +1,149 @@
+// Package discord is careerbot's Discord adapter, built on github.com/bwmarrin/discordgo. It
+// turns application commands, autocomplete requests and button clicks into bot commands, and bot
+// replies into embeds and components, over two transports that share every handler: the
+// gateway (DISCORD_BOT_TOKEN) and HTTP interactions at POST /discord/interactions
+// (DISCORD_PUBLIC_KEY), where every request is verified with Ed25519 before anything reads it.
+//
+// Discord gives an interaction 3 seconds for its first response. A reply that is ready within the
+// ack budget (2 s) is that response; a slower one is deferred (type 5) and completed by editing
+// the original response through the interaction's webhook.
+package discord
+
+import (
+	"context"
+	"crypto/ed25519"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/careerbot/careerbot/bot"
+	"github.com/careerbot/careerbot/knowledge"
+)
+
+// DefaultAPIURL is Discord's REST base.
+const DefaultAPIURL = "https://discord.com/api/v10/"
+
+const (
+	defaultAckBudget = 2 * time.Second
+	// followUpTimeout bounds work after a deferred response; the interaction token lasts 15
+	// minutes, a user waits far less.
+	followUpTimeout = 25 * time.Second
+)
+
+// Config is the adapter's configuration, from the environment.
+type Config struct {
+	BotToken      string            // gateway and REST (registration, posting)
+	ApplicationID string            // command registration
+	PublicKey     ed25519.PublicKey // HTTP interactions
+	APIURL        string            // REST base; its scheme and host replace discord.com's
+	AckBudget     time.Duration
+}
+
+// Metrics counts what the adapter refuses. It is optional.
+type Metrics interface {
+	RejectedRequest(platform, reason string)
+}
+
+// Topics suggests topics for autocomplete; *knowledge.Base implements it.
+type Topics interface {
+	Suggest(input string, n int) []*knowledge.Topic
+}
+
+// Adapter serves Discord.
+type Adapter struct {
+	cfg     Config
+	router  *bot.Router
+	topics  Topics
+	log     *slog.Logger
+	metrics Metrics
+	rest    *discordgo.Session // REST only: interaction callbacks, edits, posting, registration
+	now     func() time.Time
+
+	pending sync.WaitGroup
+}
+
+// New returns an adapter; metrics may be nil.
+func New(cfg Config, router *bot.Router, topics Topics, log *slog.Logger, metrics Metrics) (*Adapter, error) {
+	if cfg.APIURL == "" {
+		cfg.APIURL = DefaultAPIURL
+	}
+	if cfg.AckBudget == 0 {
+		cfg.AckBudget = defaultAckBudget
+	}
+	rest, err := newSession(cfg.BotToken, cfg.APIURL)
+	if err != nil {
+		return nil, err
+	}
+	return &Adapter{cfg: cfg, router: router, topics: topics, log: log.With("platform", "discord"),
+		metrics: metrics, rest: rest, now: time.Now}, nil
+}
+
+// newSession returns a discordgo session whose REST calls go to apiURL's scheme and host.
+// discordgo's endpoints are package variables; rewriting requests in the transport keeps them
+// untouched, so tests and several adapters can point at different servers.
+func newSession(token, apiURL string) (*discordgo.Session, error) {
+	base, err := url.Parse(apiURL)
+	if err != nil || (base.Scheme != "https" && base.Scheme != "http") || base.Host == "" {
+		return nil, fmt.Errorf("DISCORD_API_URL=%q is not an http(s) URL", apiURL)
+	}
+	auth := ""
+	if token != "" {
+		auth = "Bot " + token
+	}
+	s, err := discordgo.New(auth)
+	if err != nil {
+		return nil, err
+	}
+	s.Client = &http.Client{Timeout: 15 * time.Second, Transport: rewriteHost{scheme: base.Scheme, host: base.Host, next: http.DefaultTransport}}
+	s.ShouldRetryOnRateLimit = true
+	s.MaxRestRetries = 3
+	return s, nil
+}
+
+// rewriteHost sends requests for discord.com to another scheme and host.
+type rewriteHost struct {
+	scheme, host string
+	next         http.RoundTripper
+}
+
+func (t rewriteHost) RoundTrip(r *http.Request) (*http.Response, error) {
+	if h := r.URL.Hostname(); h == "discord.com" || h == "discordapp.com" || strings.HasSuffix(h, ".discord.com") {
+		r = r.Clone(r.Context())
+		r.URL.Scheme, r.URL.Host, r.Host = t.scheme, t.host, t.host
+	}
+	return t.next.RoundTrip(r)
+}
+
+// Close waits for deferred work still in flight, until ctx ends.
+func (a *Adapter) Close(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { a.pending.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("discord: follow-ups still running: %w", ctx.Err())
+	}
+}
+
+// goLater runs fn after the interaction that started it has been answered.
+func (a *Adapter) goLater(ctx context.Context, fn func(ctx context.Context)) {
+	a.pending.Add(1)
+	go func() {
+		defer a.pending.Done()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), followUpTimeout)
+		defer cancel()
+		fn(ctx)
+	}()
+}
+
+func (a *Adapter) reject(reason string) {
+	if a.metrics != nil {
+		a.metrics.RejectedRequest("discord", reason)
+	}
+}

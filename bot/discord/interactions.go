@@ -1,0 +1,282 @@
+package discord
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/careerbot/careerbot/bot"
+)
+
+// maxBody is the largest interaction accepted; no Discord interaction comes near it.
+const maxBody = 1 << 20
+
+// Reasons a request is refused, as counted in careerbot_rejected_requests_total.
+var (
+	errNoSignature  = errors.New("missing signature headers")
+	errBadSignature = errors.New("signature does not verify")
+)
+
+// verify checks Discord's Ed25519 signature of timestamp+body.
+func verify(h http.Header, body []byte, key ed25519.PublicKey) error {
+	sigHex, ts := h.Get("X-Signature-Ed25519"), h.Get("X-Signature-Timestamp")
+	if sigHex == "" || ts == "" {
+		return errNoSignature
+	}
+	sig, err := hex.DecodeString(sigHex)
+	if err != nil || len(sig) != ed25519.SignatureSize || len(key) != ed25519.PublicKeySize {
+		return errBadSignature
+	}
+	msg := make([]byte, 0, len(ts)+len(body))
+	msg = append(append(msg, ts...), body...)
+	if !ed25519.Verify(key, msg, sig) {
+		return errBadSignature
+	}
+	return nil
+}
+
+// Interactions returns the handler of POST /discord/interactions. Discord sends deliberately
+// bad signatures to check the endpoint; they get 401 like any other.
+func (a *Adapter) Interactions() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		var tooBig *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooBig):
+			a.reject("too_large")
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			return
+		case err != nil:
+			a.reject("unreadable")
+			http.Error(w, "cannot read the request", http.StatusBadRequest)
+			return
+		}
+		if err := verify(r.Header, body, a.cfg.PublicKey); err != nil {
+			reason := "bad_signature"
+			if errors.Is(err, errNoSignature) {
+				reason = "no_signature"
+			}
+			a.reject(reason)
+			a.log.WarnContext(r.Context(), "refused an unverified interaction", "reason", err.Error())
+			http.Error(w, "invalid request signature", http.StatusUnauthorized)
+			return
+		}
+		var in discordgo.Interaction
+		if err := json.Unmarshal(body, &in); err != nil {
+			http.Error(w, "malformed interaction", http.StatusBadRequest)
+			return
+		}
+		if in.Type == discordgo.InteractionPing {
+			writeJSON(w, discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
+			return
+		}
+		answered := false
+		a.handle(r.Context(), &in, func(resp *discordgo.InteractionResponse) error {
+			answered = true
+			writeJSON(w, resp)
+			return nil
+		})
+		if !answered {
+			http.Error(w, "unsupported interaction", http.StatusBadRequest)
+		}
+	})
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// respondFunc sends an interaction's initial response: in the HTTP response body, or through
+// the REST callback endpoint for the gateway.
+type respondFunc func(*discordgo.InteractionResponse) error
+
+// handle answers one interaction, whatever its transport. respond is called at most once,
+// within the ack budget.
+func (a *Adapter) handle(ctx context.Context, in *discordgo.Interaction, respond respondFunc) {
+	switch in.Type {
+	case discordgo.InteractionApplicationCommand:
+		data, ok := in.Data.(discordgo.ApplicationCommandInteractionData)
+		if !ok {
+			return
+		}
+		cmd := command(in, data)
+		a.run(ctx, in, cmd, "", respond)
+	case discordgo.InteractionMessageComponent:
+		data, ok := in.Data.(discordgo.MessageComponentInteractionData)
+		if !ok {
+			return
+		}
+		line, ok := strings.CutPrefix(data.CustomID, CustomIDPrefix)
+		if !ok {
+			return
+		}
+		line, public := strings.CutPrefix(line, SharePrefix)
+		name, text, err := bot.Parse(line)
+		if err != nil {
+			return
+		}
+		cmd := base(in)
+		cmd.Name, cmd.Text = name, text
+		visibility := ""
+		if public {
+			visibility = "public"
+		}
+		a.run(ctx, in, cmd, visibility, respond)
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		data, ok := in.Data.(discordgo.ApplicationCommandInteractionData)
+		if !ok {
+			return
+		}
+		if err := respond(a.autocomplete(data)); err != nil {
+			a.log.WarnContext(ctx, "autocomplete response failed", "err", err)
+		}
+	}
+}
+
+// run dispatches a command and answers within the ack budget: the reply itself when it is
+// ready, else a deferred response (type 5) completed by editing the original response.
+func (a *Adapter) run(ctx context.Context, in *discordgo.Interaction, cmd bot.Command, visibility string, respond respondFunc) {
+	const (
+		waiting = iota
+		inline
+		deferred
+	)
+	var state atomic.Int32
+	ready := make(chan bot.Reply, 1)
+	a.goLater(ctx, func(ctx context.Context) {
+		reply := a.router.Dispatch(ctx, cmd)
+		if visibility == "public" {
+			reply.Visibility = bot.Public
+		}
+		if state.CompareAndSwap(waiting, inline) {
+			ready <- reply
+			return
+		}
+		a.editOriginal(ctx, in, reply)
+	})
+	share := shareLine(cmd)
+	timer := time.NewTimer(a.cfg.AckBudget)
+	defer timer.Stop()
+	var reply bot.Reply
+	select {
+	case reply = <-ready:
+	case <-timer.C:
+		if state.CompareAndSwap(waiting, deferred) {
+			flags := discordgo.MessageFlagsEphemeral
+			if visibility == "public" {
+				flags = 0
+			}
+			if err := respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+				Data: &discordgo.InteractionResponseData{Flags: flags}}); err != nil {
+				a.log.WarnContext(ctx, "deferred response failed", "err", err)
+			}
+			return
+		}
+		reply = <-ready
+	}
+	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: Render(reply, RenderOptions{ShareLine: share})}
+	if err := respond(resp); err != nil {
+		a.log.WarnContext(ctx, "interaction response failed", "command", cmd.Name, "err", err)
+	}
+}
+
+// editOriginal completes a deferred response.
+func (a *Adapter) editOriginal(ctx context.Context, in *discordgo.Interaction, reply bot.Reply) {
+	data := Render(reply, RenderOptions{ShareLine: ""})
+	edit := &discordgo.WebhookEdit{Embeds: &data.Embeds, Components: &data.Components, AllowedMentions: data.AllowedMentions}
+	if _, err := a.rest.InteractionResponseEdit(in, edit, discordgo.WithContext(ctx)); err != nil {
+		a.log.WarnContext(ctx, "completing a deferred response failed", "err", err)
+	}
+}
+
+// shareLine is the command line a "Share in channel" button re-runs.
+func shareLine(cmd bot.Command) string {
+	if cmd.Text == "" {
+		return cmd.Name
+	}
+	return cmd.Name + " " + cmd.Text
+}
+
+// base is the command skeleton of an interaction: who, where, with what rights. The rights are
+// the member's resolved permissions in the channel, which Discord computes and signs; nothing the
+// client sends can raise them.
+func base(in *discordgo.Interaction) bot.Command {
+	cmd := bot.Command{Platform: bot.PlatformDiscord, Workspace: in.GuildID, Channel: in.ChannelID}
+	var u *discordgo.User
+	if in.Member != nil {
+		u = in.Member.User
+		cmd.IsAdmin = in.Member.Permissions&(discordgo.PermissionManageChannels|discordgo.PermissionAdministrator) != 0
+	} else {
+		u = in.User
+	}
+	if u != nil {
+		cmd.User = u.ID
+		cmd.UserName = u.GlobalName
+		if cmd.UserName == "" {
+			cmd.UserName = u.Username
+		}
+	}
+	if cmd.Workspace == "" {
+		// Direct messages: each user's own space.
+		cmd.Workspace = "dm-" + cmd.User
+	}
+	return cmd
+}
+
+// command turns an application command into a bot command. Named options go to Options and are
+// also rebuilt into Text the way a Slack user would type them: a subcommand other than the
+// default listing comes first ("remove 42"), then the values in the order Discord sent them.
+func command(in *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) bot.Command {
+	cmd := base(in)
+	cmd.Name = data.Name
+	cmd.Options = map[string]string{}
+	opts := data.Options
+	var words []string
+	if len(opts) == 1 && opts[0].Type == discordgo.ApplicationCommandOptionSubCommand {
+		sub := opts[0]
+		if sub.Name != "list" && sub.Name != "search" {
+			words = append(words, sub.Name)
+		}
+		cmd.Options["subcommand"] = sub.Name
+		opts = sub.Options
+	}
+	for _, o := range opts {
+		v := optionValue(o)
+		if v == "" {
+			continue
+		}
+		cmd.Options[o.Name] = v
+		words = append(words, v)
+	}
+	cmd.Text = strings.Join(words, " ")
+	if _, ok := cmd.Options["url"]; !ok {
+		// Handlers read named options only where the text cannot say the same (/share's url,
+		// topic and note); elsewhere the rebuilt text is the command.
+		cmd.Options = nil
+	}
+	return cmd
+}
+
+// optionValue reads an option's value as text without trusting its declared type.
+func optionValue(o *discordgo.ApplicationCommandInteractionDataOption) string {
+	switch v := o.Value.(type) {
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(v)
+	}
+	return ""
+}
