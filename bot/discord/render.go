@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/careerbot/careerbot/bot"
+	"github.com/careerbot/careerbot/bot/markdown"
 	"github.com/careerbot/careerbot/internal/sanitize"
 )
 
@@ -50,7 +51,6 @@ const (
 const (
 	maxLinkLabel = 200
 	maxLinkURL   = 512 // a longer URL is shown as text without a link (512 is Discord's link-button limit)
-	maxFenceLang = 20  // a longer "language" after ``` is code, not a language
 )
 
 const (
@@ -134,7 +134,7 @@ func renderEmbed(r bot.Reply) *discordgo.MessageEmbed {
 		fields = fields[:n]
 	}
 	if shortened {
-		footer = joinNonEmpty("\n", footer, shortenedNote)
+		footer = markdown.JoinNonEmpty("\n", footer, shortenedNote)
 	}
 	if title == "" && description == "" && len(fields) == 0 && footer == "" {
 		description = emptyEmbedText
@@ -185,7 +185,7 @@ func renderDescription(text string, links []bot.Link, budget int) (string, bool)
 	if linkLen > 0 {
 		textBudget -= linkLen + 2 // "\n\n"
 	}
-	text = cleanMarkdown(text)
+	text = markdown.Clean(text)
 	chunks := splitMarkdown(text, textBudget, textBudget)
 	lead := ""
 	if len(chunks) > 1 {
@@ -194,7 +194,7 @@ func renderDescription(text string, links []bot.Link, budget int) (string, bool)
 	} else if len(chunks) == 1 {
 		lead = chunks[0]
 	}
-	return joinNonEmpty("\n\n", lead, linkBlock.String()), shortened
+	return markdown.JoinNonEmpty("\n\n", lead, linkBlock.String()), shortened
 }
 
 // linkLine shows a link as a masked link to an http(s) URL, as the bare URL when it has no
@@ -217,7 +217,7 @@ func linkLine(l bot.Link) string {
 // requires both.
 func inlineField(f bot.Field) *discordgo.MessageEmbedField {
 	name := fitEscaped(sanitize.Text(f.Name), maxEmbedFieldName, escapeText)
-	value := fitEscaped(strings.TrimSpace(cleanMarkdown(f.Value)), maxEmbedFieldValue, escapeText)
+	value := fitEscaped(strings.TrimSpace(markdown.Clean(f.Value)), maxEmbedFieldValue, escapeText)
 	if name == "" && value == "" {
 		return nil
 	}
@@ -234,7 +234,7 @@ func sectionFields(s bot.Section) []*discordgo.MessageEmbedField {
 	if hasURL {
 		first -= discordLen(u) + 1
 	}
-	chunks := splitMarkdown(cleanMarkdown(s.Body), first, maxEmbedFieldValue)
+	chunks := splitMarkdown(markdown.Clean(s.Body), first, maxEmbedFieldValue)
 	if hasURL {
 		if len(chunks) == 0 {
 			chunks = []string{u}
@@ -323,20 +323,6 @@ func orBlank(s string) string {
 		return zeroWidthSpace
 	}
 	return s
-}
-
-func joinNonEmpty(sep string, parts ...string) string {
-	var b strings.Builder
-	for _, p := range parts {
-		if p == "" {
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteString(sep)
-		}
-		b.WriteString(p)
-	}
-	return b.String()
 }
 
 // stripBold removes "**": a footer is plain text, where Discord would show the marks.
@@ -439,37 +425,10 @@ func escapeLabel(s string) string { return labelEscaper.Replace(escapeText(s)) }
 
 var labelEscaper = strings.NewReplacer(`\`, `\\`, `[`, `\[`, `]`, `\]`)
 
-// fitEscaped returns esc(s), shortened with bot.Shorten first when needed so that the result
-// has at most n characters. Shortening before escaping never cuts an escape in two.
+// fitEscaped returns esc(s), shortened first when needed so that the result has at most n
+// characters.
 func fitEscaped(s string, n int, esc func(string) string) string {
-	if e := esc(s); discordLen(e) <= n {
-		return e
-	}
-	// Shorten(s, m) for m <= n reads only the first n runes of a longer s: drop the rest once.
-	if i := runeOffset(s, n+1); i < len(s) {
-		s = s[:i]
-	}
-	lo, hi := 0, min(n, utf8.RuneCountInString(s))
-	for lo < hi {
-		m := (lo + hi + 1) / 2
-		if discordLen(esc(bot.Shorten(s, m))) <= n {
-			lo = m
-		} else {
-			hi = m - 1
-		}
-	}
-	return esc(bot.Shorten(s, lo))
-}
-
-// runeOffset is the byte offset of the n-th rune of s, or len(s) when s is shorter.
-func runeOffset(s string, n int) int {
-	for i := range s {
-		if n == 0 {
-			return i
-		}
-		n--
-	}
-	return len(s)
+	return markdown.Fit(s, n, esc, discordLen)
 }
 
 // urlEscaper percent-encodes what could end a link early, start other markup inside it, or
@@ -511,225 +470,21 @@ func linkURL(raw string) (string, bool) {
 	return out, true
 }
 
-// Text cleaning.
-
-// cleanMarkdown makes multi-line text from a reply safe: valid UTF-8, lines ending in "\n", and
-// no control or invisible format characters other than newlines and tabs.
-func cleanMarkdown(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\t':
-			return r
-		case r == '\r':
-			return '\n'
-		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
-			return -1
-		}
-		return r
-	}, s)
-}
-
 // Splitting long text.
 
+// splitter cuts Markdown into chunks whose escaped length fits Discord's limits, keeping the
+// language of code blocks, which Discord highlights.
+var splitter = markdown.Splitter{
+	Measure: escapedLenBound,
+	Fence:   func(lang string) (string, string) { return "```" + lang + "\n", "\n```" },
+}
+
 // splitMarkdown cuts Markdown-subset text, not yet escaped, into escaped chunks of at most first
-// characters (the first chunk) and rest characters (the others). It cuts between paragraphs when
-// it can, else between lines, else between words, else anywhere; a code block is cut only when
-// it alone is too long, and then each part is a closed code block of its own with the same
-// language. Nothing is dropped except blank chunks.
+// characters (the first chunk) and rest characters (the others); see markdown.Splitter.
 func splitMarkdown(text string, first, rest int) []string {
-	p := &chunker{first: first, rest: rest}
-	for _, u := range markdownUnits(strings.TrimSpace(text)) {
-		if !u.code {
-			p.add(u.text, cutParagraph)
-			continue
-		}
-		open, closing := "```"+u.lang+"\n", "\n```"
-		block := open + u.text + closing
-		if p.append(block, "\n\n") {
-			continue
-		}
-		p.flush()
-		if p.append(block, "") {
-			continue
-		}
-		// A code block longer than a whole chunk: split its lines into closed blocks.
-		fences := discordLen(open) + discordLen(closing)
-		code := &chunker{first: p.budget() - fences, rest: p.rest - fences}
-		for line := range strings.SplitSeq(u.text, "\n") {
-			code.add(line, cutLine)
-		}
-		code.flush()
-		for i, c := range code.chunks {
-			p.append(open+c+closing, "")
-			if i < len(code.chunks)-1 {
-				p.flush()
-			}
-		}
-	}
-	p.flush()
-	chunks := make([]string, 0, len(p.chunks))
-	for _, c := range p.chunks {
-		if strings.TrimSpace(c) != "" {
-			chunks = append(chunks, escapeText(c))
-		}
+	chunks := splitter.Split(text, first, rest)
+	for i, c := range chunks {
+		chunks[i] = escapeText(c)
 	}
 	return chunks
-}
-
-// markdownUnit is a paragraph or the content of a code block.
-type markdownUnit struct {
-	text string
-	code bool
-	lang string // of a code block: Discord highlights it
-}
-
-// markdownUnits cuts text into paragraphs (separated by blank lines) and code blocks (which may
-// hold blank lines). An unclosed code block runs to the end of the text. Text after ``` that is
-// not a language name moves inside the block, as its first line.
-func markdownUnits(text string) []markdownUnit {
-	var units []markdownUnit
-	var para []string
-	endPara := func() {
-		if len(para) > 0 {
-			units = append(units, markdownUnit{text: strings.Join(para, "\n")})
-			para = para[:0]
-		}
-	}
-	lines := strings.Split(text, "\n")
-	for i := 0; i < len(lines); i++ {
-		line := lines[i]
-		switch {
-		case isFence(line):
-			endPara()
-			info := strings.TrimSpace(line[len("```"):])
-			lang, body := "", []string(nil)
-			switch {
-			case isLang(info):
-				lang = info
-			case info != "":
-				body = append(body, info)
-			}
-			j := i + 1
-			for j < len(lines) && !isFence(lines[j]) {
-				j++
-			}
-			body = append(body, lines[i+1:j]...)
-			if j < len(lines) {
-				if after := strings.TrimSpace(lines[j][len("```"):]); after != "" {
-					body = append(body, after) // "```text" that closes a block: text stays code
-				}
-			}
-			if code := strings.Join(body, "\n"); strings.TrimSpace(code) != "" {
-				units = append(units, markdownUnit{text: code, code: true, lang: lang})
-			}
-			i = j
-		case strings.TrimSpace(line) == "":
-			endPara()
-		default:
-			para = append(para, line)
-		}
-	}
-	endPara()
-	return units
-}
-
-// isFence reports whether line opens or closes a code block; "```code```" on one line is
-// inline code.
-func isFence(line string) bool {
-	rest, ok := strings.CutPrefix(line, "```")
-	return ok && !strings.Contains(rest, "`")
-}
-
-// isLang reports whether info, the text after an opening ```, is a language name as Discord reads
-// one: letters, digits and _+-.# only.
-func isLang(info string) bool {
-	if info == "" || len(info) > maxFenceLang {
-		return false
-	}
-	for i := 0; i < len(info); i++ {
-		c := info[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("_+-.#", c) >= 0) {
-			return false
-		}
-	}
-	return true
-}
-
-// Levels at which a chunker cuts text, coarsest first, with what joins parts at that level.
-const (
-	cutParagraph = iota
-	cutLine
-	cutWord
-	cutRune
-)
-
-var cutSeparator = [...]string{"\n\n", "\n", " ", ""}
-
-// chunker fills chunks greedily; lengths are bounds of the escaped lengths of unescaped text.
-type chunker struct {
-	first, rest int // budgets of the first chunk and of the others
-	chunks      []string
-	cur         strings.Builder
-	curLen      int
-	started     bool // cur holds a part, possibly empty
-}
-
-func (p *chunker) budget() int {
-	if len(p.chunks) == 0 {
-		return p.first
-	}
-	return p.rest
-}
-
-// append adds s to the current chunk, after sep unless the chunk is empty, if it fits.
-func (p *chunker) append(s, sep string) bool {
-	n := escapedLenBound(s)
-	if p.started {
-		n += len(sep)
-	}
-	if p.curLen+n > p.budget() {
-		return false
-	}
-	if p.started {
-		p.cur.WriteString(sep)
-	}
-	p.cur.WriteString(s)
-	p.curLen += n
-	p.started = true
-	return true
-}
-
-func (p *chunker) flush() {
-	if p.started {
-		p.chunks = append(p.chunks, p.cur.String())
-	}
-	p.cur.Reset()
-	p.curLen = 0
-	p.started = false
-}
-
-// add appends part, a piece of text at the given level, starting a new chunk when it does not
-// fit in the current one and cutting it at the next level when it fits in no chunk.
-func (p *chunker) add(part string, level int) {
-	if p.append(part, cutSeparator[level]) {
-		return
-	}
-	p.flush()
-	if p.append(part, "") {
-		return
-	}
-	if level+1 == cutRune {
-		for _, r := range part {
-			if !p.append(string(r), "") {
-				p.flush()
-				p.append(string(r), "")
-			}
-		}
-		return
-	}
-	for sub := range strings.SplitSeq(part, cutSeparator[level+1]) {
-		p.add(sub, level+1)
-	}
 }

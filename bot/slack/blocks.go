@@ -11,6 +11,7 @@ import (
 	goslack "github.com/slack-go/slack"
 
 	"github.com/careerbot/careerbot/bot"
+	"github.com/careerbot/careerbot/bot/markdown"
 	"github.com/careerbot/careerbot/internal/sanitize"
 )
 
@@ -166,7 +167,7 @@ func headerBlock(title string) goslack.Block {
 // textBlocks shows Markdown-subset text as one section per 3,000 characters.
 func textBlocks(text string) []goslack.Block {
 	var blocks []goslack.Block
-	for _, chunk := range splitMrkdwn(toMrkdwn(cleanText(text)), maxSectionText, maxSectionText) {
+	for _, chunk := range splitMrkdwn(toMrkdwn(markdown.Clean(text)), maxSectionText, maxSectionText) {
 		blocks = append(blocks, sectionBlock(chunk))
 	}
 	return blocks
@@ -185,8 +186,8 @@ func fieldBlocks(fields []bot.Field) []goslack.Block {
 		if name != "" {
 			room -= utf8.RuneCountInString(name) + 1
 		}
-		value := fitEscaped(strings.TrimSpace(toMrkdwn(cleanText(f.Value))), room)
-		text := joinNonEmpty("\n", name, value)
+		value := fitEscaped(strings.TrimSpace(toMrkdwn(markdown.Clean(f.Value))), room)
+		text := markdown.JoinNonEmpty("\n", name, value)
 		if strings.TrimSpace(text) == "" {
 			continue
 		}
@@ -218,7 +219,7 @@ func sectionBlocks(s bot.Section) []goslack.Block {
 	if heading != "" {
 		first -= utf8.RuneCountInString(heading) + 1
 	}
-	chunks := splitMrkdwn(toMrkdwn(cleanText(s.Body)), first, maxSectionText)
+	chunks := splitMrkdwn(toMrkdwn(markdown.Clean(s.Body)), first, maxSectionText)
 	if heading != "" {
 		if len(chunks) == 0 {
 			chunks = []string{heading}
@@ -331,10 +332,10 @@ func actionBlocks(buttons []bot.Button, share string) []goslack.Block {
 // fallbackText is the notification text: the title and the first line of the text.
 func fallbackText(r bot.Reply) string {
 	first, inFence := "", false
-	for line := range strings.SplitSeq(cleanText(r.Text), "\n") {
+	for line := range strings.SplitSeq(markdown.Clean(r.Text), "\n") {
 		line = strings.TrimSpace(line)
 		switch {
-		case isFence(line):
+		case markdown.IsFence(line):
 			inFence = !inFence
 		case !inFence && line != "":
 			first = strings.TrimPrefix(line, "- ")
@@ -343,7 +344,7 @@ func fallbackText(r bot.Reply) string {
 			break
 		}
 	}
-	s := joinNonEmpty(" — ", sanitize.Text(r.Title), sanitize.Text(first))
+	s := markdown.JoinNonEmpty(" — ", sanitize.Text(r.Title), sanitize.Text(first))
 	if s == "" {
 		s = "careerbot"
 	}
@@ -362,16 +363,6 @@ func contextBlock(elements ...goslack.MixedElement) goslack.Block {
 // or mentions: text must be escaped already.
 func mrkdwn(text string) *goslack.TextBlockObject {
 	return goslack.NewTextBlockObject(goslack.MarkdownType, text, false, true)
-}
-
-func joinNonEmpty(sep string, parts ...string) string {
-	var kept []string
-	for _, p := range parts {
-		if p != "" {
-			kept = append(kept, p)
-		}
-	}
-	return strings.Join(kept, sep)
 }
 
 // Escaping.
@@ -399,38 +390,9 @@ func escapedLen(s string) int {
 	return n
 }
 
-// fitEscaped escapes s, shortened with bot.Shorten so the escaped text has at most n runes.
-// Shortening before escaping never cuts an entity in two.
+// fitEscaped escapes s, shortened so the escaped text has at most n runes.
 func fitEscaped(s string, n int) string {
-	if escapedLen(s) <= n {
-		return escape(s)
-	}
-	// Shorten(s, m) for m <= n reads only the first n runes of a longer s: drop the rest once.
-	if i := runeOffset(s, n+1); i < len(s) {
-		s = s[:i]
-	}
-	// The longest shortening that fits: escaping makes a text up to five times longer.
-	lo, hi := 0, min(n, utf8.RuneCountInString(s))
-	for lo < hi {
-		m := (lo + hi + 1) / 2
-		if escapedLen(bot.Shorten(s, m)) <= n {
-			lo = m
-		} else {
-			hi = m - 1
-		}
-	}
-	return escape(bot.Shorten(s, lo))
-}
-
-// runeOffset is the byte offset of the n-th rune of s, or len(s) when s is shorter.
-func runeOffset(s string, n int) int {
-	for i := range s {
-		if n == 0 {
-			return i
-		}
-		n--
-	}
-	return len(s)
+	return markdown.Fit(s, n, escape, utf8.RuneCountInString)
 }
 
 // linkURL returns u ready to go inside <…|…>, or false when it is not an http(s) URL, or too
@@ -455,24 +417,6 @@ func linkURL(raw string) (string, bool) {
 
 // Text cleaning and the Markdown subset.
 
-// cleanText makes multi-line text from a reply safe: valid UTF-8, lines ending in "\n", and no
-// control or invisible format characters other than newlines and tabs.
-func cleanText(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\t':
-			return r
-		case r == '\r':
-			return '\n'
-		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
-			return -1
-		}
-		return r
-	}, s)
-}
-
 // toMrkdwn converts the Markdown subset of bot.Reply to Slack mrkdwn: "**bold**" becomes
 // "*bold*" and "- " items become "• ", outside code. Fences lose a language tag, which Slack would
 // show as the first line of code; any other text on a fence line moves inside the block.
@@ -481,7 +425,7 @@ func toMrkdwn(text string) string {
 	inFence := false
 	for i, line := range lines {
 		switch {
-		case isFence(line):
+		case markdown.IsFence(line):
 			info := strings.TrimSpace(line[len("```"):])
 			switch {
 			case !inFence && strings.Contains(info, " "):
@@ -498,13 +442,6 @@ func toMrkdwn(text string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
-}
-
-// isFence reports whether line opens or closes a code block; "```code```" on one line is
-// inline code.
-func isFence(line string) bool {
-	rest, ok := strings.CutPrefix(line, "```")
-	return ok && !strings.Contains(rest, "`")
 }
 
 func bullet(line string) string {
@@ -532,163 +469,19 @@ func boldToMrkdwn(line string) string {
 
 // Splitting long text.
 
+// mrkdwnSplitter cuts mrkdwn into chunks whose escaped length fits Slack's limits. Slack shows
+// a fence's language as code, so fences carry none.
+var mrkdwnSplitter = markdown.Splitter{
+	Measure: escapedLen,
+	Fence:   func(string) (string, string) { return "```\n", "\n```" },
+}
+
 // splitMrkdwn cuts mrkdwn text, not yet escaped, into escaped chunks of at most first runes (the
-// first chunk) and rest runes (the others). It cuts between paragraphs when it can, else between
-// lines, else between words, else anywhere; a code block is cut only when it alone is too long,
-// and then each part is a closed code block of its own. Nothing is dropped except blank chunks.
+// first chunk) and rest runes (the others); see markdown.Splitter.
 func splitMrkdwn(text string, first, rest int) []string {
-	p := &packer{first: first, rest: rest}
-	for _, u := range mrkdwnUnits(text) {
-		if !u.code {
-			p.add(u.text, levelParagraph)
-			continue
-		}
-		block := "```\n" + u.text + "\n```"
-		if p.append(block, "\n\n") {
-			continue
-		}
-		p.flush()
-		if p.append(block, "") {
-			continue
-		}
-		// A code block longer than a whole section: split its lines into closed blocks.
-		const fences = len("```\n") + len("\n```")
-		code := &packer{first: p.budget() - fences, rest: p.rest - fences}
-		for line := range strings.SplitSeq(u.text, "\n") {
-			code.add(line, levelLine)
-		}
-		code.flush()
-		for i, c := range code.chunks {
-			p.append("```\n"+c+"\n```", "")
-			if i < len(code.chunks)-1 {
-				p.flush()
-			}
-		}
-	}
-	p.flush()
-	chunks := make([]string, 0, len(p.chunks))
-	for _, c := range p.chunks {
-		if strings.TrimSpace(c) != "" {
-			chunks = append(chunks, escape(c))
-		}
+	chunks := mrkdwnSplitter.Split(text, first, rest)
+	for i, c := range chunks {
+		chunks[i] = escape(c)
 	}
 	return chunks
-}
-
-// unit is a paragraph or the content of a code block.
-type unit struct {
-	text string
-	code bool
-}
-
-// mrkdwnUnits cuts text into paragraphs (separated by blank lines) and code blocks (which may
-// hold blank lines). An unclosed code block runs to the end of the text.
-func mrkdwnUnits(text string) []unit {
-	var units []unit
-	var para []string
-	endPara := func() {
-		if len(para) > 0 {
-			units = append(units, unit{text: strings.Join(para, "\n")})
-			para = para[:0]
-		}
-	}
-	lines := strings.Split(text, "\n")
-	for i := 0; i < len(lines); i++ {
-		line := lines[i]
-		switch {
-		case isFence(line):
-			endPara()
-			j := i + 1
-			for j < len(lines) && !isFence(lines[j]) {
-				j++
-			}
-			if code := strings.Join(lines[i+1:j], "\n"); strings.TrimSpace(code) != "" {
-				units = append(units, unit{text: code, code: true})
-			}
-			i = j
-		case strings.TrimSpace(line) == "":
-			endPara()
-		default:
-			para = append(para, line)
-		}
-	}
-	endPara()
-	return units
-}
-
-// Levels at which a packer cuts text, coarsest first, with what joins parts at that level.
-const (
-	levelParagraph = iota
-	levelLine
-	levelWord
-	levelRune
-)
-
-var levelSep = [...]string{"\n\n", "\n", " ", ""}
-
-// packer fills chunks greedily; lengths are escaped lengths of unescaped text.
-type packer struct {
-	first, rest int // budgets of the first chunk and of the others
-	chunks      []string
-	cur         strings.Builder
-	curLen      int
-	started     bool // cur holds a part, possibly empty
-}
-
-func (p *packer) budget() int {
-	if len(p.chunks) == 0 {
-		return p.first
-	}
-	return p.rest
-}
-
-// append adds s to the current chunk, after sep unless the chunk is empty, if it fits.
-func (p *packer) append(s, sep string) bool {
-	n := escapedLen(s)
-	if p.started {
-		n += len(sep)
-	}
-	if p.curLen+n > p.budget() {
-		return false
-	}
-	if p.started {
-		p.cur.WriteString(sep)
-	}
-	p.cur.WriteString(s)
-	p.curLen += n
-	p.started = true
-	return true
-}
-
-func (p *packer) flush() {
-	if p.started {
-		p.chunks = append(p.chunks, p.cur.String())
-	}
-	p.cur.Reset()
-	p.curLen = 0
-	p.started = false
-}
-
-// add appends part, a piece of text at the given level, starting a new chunk when it does not
-// fit in the current one and cutting it at the next level when it fits in no chunk.
-func (p *packer) add(part string, level int) {
-	if p.append(part, levelSep[level]) {
-		return
-	}
-	p.flush()
-	if p.append(part, "") {
-		return
-	}
-	if level+1 == levelRune {
-		for _, r := range part {
-			if !p.append(string(r), "") {
-				p.flush()
-				p.append(string(r), "")
-			}
-		}
-		return
-	}
-	for sub := range strings.SplitSeq(part, levelSep[level+1]) {
-		p.add(sub, level+1)
-	}
 }
