@@ -17,7 +17,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -30,9 +29,6 @@ const DefaultAPIURL = "https://discord.com/api/v10/"
 
 const (
 	defaultAckBudget = 2 * time.Second
-	// followUpTimeout bounds work after a deferred response; the interaction token lasts 15
-	// minutes, a user waits far less.
-	followUpTimeout = 25 * time.Second
 )
 
 // Config is the adapter's configuration, from the environment.
@@ -64,7 +60,8 @@ type Adapter struct {
 	rest    *discordgo.Session // REST only: interaction callbacks, edits, posting, registration
 	now     func() time.Time
 
-	pending sync.WaitGroup
+	// later runs work that outlives its interaction (deferred replies), so Close can wait.
+	later bot.Later
 }
 
 // New returns an adapter; metrics may be nil.
@@ -121,25 +118,10 @@ func (t rewriteHost) RoundTrip(r *http.Request) (*http.Response, error) {
 
 // Close waits for deferred work still in flight, until ctx ends.
 func (a *Adapter) Close(ctx context.Context) error {
-	done := make(chan struct{})
-	go func() { a.pending.Wait(); close(done) }()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("discord: follow-ups still running: %w", ctx.Err())
+	if err := a.later.Wait(ctx); err != nil {
+		return fmt.Errorf("discord: %w", err)
 	}
-}
-
-// goLater runs fn after the interaction that started it has been answered.
-func (a *Adapter) goLater(ctx context.Context, fn func(ctx context.Context)) {
-	a.pending.Add(1)
-	go func() {
-		defer a.pending.Done()
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), followUpTimeout)
-		defer cancel()
-		fn(ctx)
-	}()
+	return nil
 }
 
 func (a *Adapter) reject(reason string) {

@@ -25,6 +25,7 @@ import (
 	"github.com/careerbot/careerbot/bot/web"
 	"github.com/careerbot/careerbot/knowledge"
 	"github.com/careerbot/careerbot/knowledge/boltstore"
+	"github.com/careerbot/careerbot/knowledge/storetest"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -37,21 +38,6 @@ type harness struct {
 	srv     *httptest.Server
 	priv    ed25519.PrivateKey
 	logs    *bytes.Buffer
-}
-
-// slowStore delays every material read, as a struggling Redis would.
-type slowStore struct {
-	knowledge.MaterialStore
-	delay time.Duration
-}
-
-func (s slowStore) List(ctx context.Context, ws string, q knowledge.ListQuery) ([]knowledge.Material, int, error) {
-	select {
-	case <-time.After(s.delay):
-	case <-ctx.Done():
-		return nil, 0, ctx.Err()
-	}
-	return s.MaterialStore.List(ctx, ws, q)
 }
 
 func newHarness(t testing.TB, slow time.Duration) *harness {
@@ -72,7 +58,7 @@ func newHarness(t testing.TB, slow time.Duration) *harness {
 	}
 	var store knowledge.MaterialStore = boltstore.New(db)
 	if slow > 0 {
-		store = slowStore{MaterialStore: store, delay: slow}
+		store = storetest.Slow{MaterialStore: store, Delay: slow}
 	}
 	logs := &bytes.Buffer{}
 	log := slog.New(slog.NewJSONHandler(logs, nil))

@@ -10,8 +10,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync/atomic"
-	"time"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/careerbot/careerbot/bot"
@@ -146,32 +144,22 @@ func (a *Adapter) handle(ctx context.Context, in *discordgo.Interaction, respond
 // run dispatches a command and answers within the ack budget: the reply itself when it is
 // ready, else a deferred response (type 5) completed by editing the original response.
 func (a *Adapter) run(ctx context.Context, in *discordgo.Interaction, cmd bot.Command, visibility string, respond respondFunc) {
-	const (
-		waiting = iota
-		inline
-		deferred
-	)
-	var state atomic.Int32
-	ready := make(chan bot.Reply, 1)
-	a.goLater(ctx, func(ctx context.Context) {
-		reply := a.router.Dispatch(ctx, cmd)
-		if visibility == "public" {
-			reply.Visibility = bot.Public
-		}
-		if state.CompareAndSwap(waiting, inline) {
-			ready <- reply
-			return
-		}
-		a.editOriginal(ctx, in, reply)
-	})
-	share := shareLine(cmd)
-	timer := time.NewTimer(a.cfg.AckBudget)
-	defer timer.Stop()
-	var reply bot.Reply
-	select {
-	case reply = <-ready:
-	case <-timer.C:
-		if state.CompareAndSwap(waiting, deferred) {
+	bot.Within(ctx, &a.later, a.cfg.AckBudget,
+		func(ctx context.Context) bot.Reply {
+			reply := a.router.Dispatch(ctx, cmd)
+			if visibility == "public" {
+				reply.Visibility = bot.Public
+			}
+			return reply
+		},
+		func(reply bot.Reply) {
+			resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+				Data: Render(reply, RenderOptions{ShareLine: shareLine(cmd)})}
+			if err := respond(resp); err != nil {
+				a.log.WarnContext(ctx, "interaction response failed", "command", cmd.Name, "err", err)
+			}
+		},
+		func() {
 			flags := discordgo.MessageFlagsEphemeral
 			if visibility == "public" {
 				flags = 0
@@ -180,15 +168,8 @@ func (a *Adapter) run(ctx context.Context, in *discordgo.Interaction, cmd bot.Co
 				Data: &discordgo.InteractionResponseData{Flags: flags}}); err != nil {
 				a.log.WarnContext(ctx, "deferred response failed", "err", err)
 			}
-			return
-		}
-		reply = <-ready
-	}
-	resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
-		Data: Render(reply, RenderOptions{ShareLine: share})}
-	if err := respond(resp); err != nil {
-		a.log.WarnContext(ctx, "interaction response failed", "command", cmd.Name, "err", err)
-	}
+		},
+		func(ctx context.Context, reply bot.Reply) { a.editOriginal(ctx, in, reply) })
 }
 
 // editOriginal completes a deferred response.

@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
-	"time"
 
 	"github.com/careerbot/careerbot/bot"
 )
@@ -60,39 +58,17 @@ func (a *Adapter) handleSlash(ctx context.Context, s slash, ack func(*Message)) 
 	cmd := bot.Command{Platform: bot.PlatformSlack, Workspace: s.Team, Channel: s.Channel,
 		User: s.User, UserName: s.UserName, Name: name, Text: text}
 
-	const (
-		waiting = iota
-		inline
-		deferred
-	)
-	var state atomic.Int32
-	ready := make(chan Message, 1)
-	a.goLater(ctx, func(ctx context.Context) {
-		reply := a.dispatch(ctx, cmd)
-		if public {
-			reply.Visibility = bot.Public
-		}
-		m := Render(reply, RenderOptions{ShareLine: name + " " + text})
-		if state.CompareAndSwap(waiting, inline) {
-			ready <- m
-			return
-		}
-		a.followUp(ctx, s.ResponseURL, m)
-	})
-
-	timer := time.NewTimer(a.cfg.AckBudget)
-	defer timer.Stop()
-	select {
-	case m := <-ready:
-		ack(&m)
-	case <-timer.C:
-		if state.CompareAndSwap(waiting, deferred) {
-			ack(nil)
-			return
-		}
-		m := <-ready // finished in the instant the timer fired
-		ack(&m)
-	}
+	bot.Within(ctx, &a.later, a.cfg.AckBudget,
+		func(ctx context.Context) Message {
+			reply := a.dispatch(ctx, cmd)
+			if public {
+				reply.Visibility = bot.Public
+			}
+			return Render(reply, RenderOptions{ShareLine: name + " " + text})
+		},
+		func(m Message) { ack(&m) },
+		func() { ack(nil) },
+		func(ctx context.Context, m Message) { a.followUp(ctx, s.ResponseURL, m) })
 }
 
 // wantsPublic strips a trailing "public" from a command's text: "/explain raft public" posts the

@@ -41,7 +41,7 @@ func (a *Adapter) Events() http.Handler {
 			return
 		}
 		w.WriteHeader(http.StatusOK)
-		a.goLater(r.Context(), func(ctx context.Context) { a.handleEvent(ctx, ev) })
+		a.later.Go(r.Context(), func(ctx context.Context) { a.handleEvent(ctx, ev) })
 	})
 }
 

@@ -30,7 +30,7 @@ func (a *Adapter) Interactions() http.Handler {
 			return
 		}
 		w.WriteHeader(http.StatusOK)
-		a.goLater(r.Context(), func(ctx context.Context) { a.handleInteraction(ctx, cb) })
+		a.later.Go(r.Context(), func(ctx context.Context) { a.handleInteraction(ctx, cb) })
 	})
 }
 

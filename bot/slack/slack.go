@@ -35,10 +35,7 @@ const DefaultAPIURL = "https://slack.com/api/"
 // Defaults for Config's durations.
 const (
 	defaultAckBudget = 2 * time.Second
-	// followUpTimeout bounds work that finishes after the acknowledgement; response_url
-	// accepts posts for 30 minutes, but a user waits far less.
-	followUpTimeout = 25 * time.Second
-	adminCacheTTL   = 10 * time.Minute
+	adminCacheTTL    = 10 * time.Minute
 )
 
 // Config is the adapter's configuration, from the environment.
@@ -70,8 +67,8 @@ type Adapter struct {
 	now     func() time.Time
 	keys    keys
 
-	// pending tracks work that outlives its request (follow-ups, events), so Close can wait.
-	pending sync.WaitGroup
+	// later runs work that outlives its request (follow-ups, events), so Close can wait.
+	later bot.Later
 
 	adminMu    sync.Mutex
 	adminCache map[string]adminEntry
@@ -115,25 +112,10 @@ func New(cfg Config, router *bot.Router, store kv.Store, log *slog.Logger, metri
 
 // Close waits for follow-ups still in flight, until ctx ends.
 func (a *Adapter) Close(ctx context.Context) error {
-	done := make(chan struct{})
-	go func() { a.pending.Wait(); close(done) }()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("slack: follow-ups still running: %w", ctx.Err())
+	if err := a.later.Wait(ctx); err != nil {
+		return fmt.Errorf("slack: %w", err)
 	}
-}
-
-// goLater runs fn after the request that started it has been answered.
-func (a *Adapter) goLater(ctx context.Context, fn func(ctx context.Context)) {
-	a.pending.Add(1)
-	go func() {
-		defer a.pending.Done()
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), followUpTimeout)
-		defer cancel()
-		fn(ctx)
-	}()
+	return nil
 }
 
 // api returns a Web API client acting as the bot of team.

@@ -21,6 +21,7 @@ import (
 	"github.com/careerbot/careerbot/internal/kv"
 	"github.com/careerbot/careerbot/knowledge"
 	"github.com/careerbot/careerbot/knowledge/boltstore"
+	"github.com/careerbot/careerbot/knowledge/storetest"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -37,27 +38,12 @@ type harness struct {
 	logs    *bytes.Buffer
 }
 
-// slowStore delays every material read, as a struggling Redis would.
-type slowStore struct {
-	knowledge.MaterialStore
-	delay time.Duration
-}
-
-func (s slowStore) List(ctx context.Context, ws string, q knowledge.ListQuery) ([]knowledge.Material, int, error) {
-	select {
-	case <-time.After(s.delay):
-	case <-ctx.Done():
-		return nil, 0, ctx.Err()
-	}
-	return s.MaterialStore.List(ctx, ws, q)
-}
-
 type option func(*Config, *knowledge.MaterialStore)
 
 func withConfig(f func(*Config)) option { return func(c *Config, _ *knowledge.MaterialStore) { f(c) } }
 
 func withSlowStore(d time.Duration) option {
-	return func(_ *Config, s *knowledge.MaterialStore) { *s = slowStore{MaterialStore: *s, delay: d} }
+	return func(_ *Config, s *knowledge.MaterialStore) { *s = storetest.Slow{MaterialStore: *s, Delay: d} }
 }
 
 func newHarness(t testing.TB, opts ...option) *harness {

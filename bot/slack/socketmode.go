@@ -81,7 +81,7 @@ func (a *Adapter) handleSocketEvent(ctx context.Context, client *socketmode.Clie
 			Command: sc.Command, Text: sc.Text, ResponseURL: sc.ResponseURL}
 		// handleSlash waits up to the ack budget, so each command runs on its own goroutine and
 		// a slow one never holds up the next.
-		a.goLater(ctx, func(ctx context.Context) {
+		a.later.Go(ctx, func(ctx context.Context) {
 			a.handleSlash(ctx, s, func(m *Message) {
 				if m == nil {
 					a.ack(ctx, client, req, nil)
@@ -101,14 +101,14 @@ func (a *Adapter) handleSocketEvent(ctx context.Context, client *socketmode.Clie
 			return
 		}
 		a.ack(ctx, client, *evt.Request, nil)
-		a.goLater(ctx, func(ctx context.Context) { a.handleEvent(ctx, ev) })
+		a.later.Go(ctx, func(ctx context.Context) { a.handleEvent(ctx, ev) })
 	case socketmode.EventTypeInteractive:
 		cb, ok := evt.Data.(goslack.InteractionCallback)
 		if !ok || evt.Request == nil {
 			return
 		}
 		a.ack(ctx, client, *evt.Request, nil)
-		a.goLater(ctx, func(ctx context.Context) { a.handleInteraction(ctx, cb) })
+		a.later.Go(ctx, func(ctx context.Context) { a.handleInteraction(ctx, cb) })
 	case socketmode.EventTypeConnected:
 		a.log.InfoContext(ctx, "socket mode connected")
 	case socketmode.EventTypeConnectionError:

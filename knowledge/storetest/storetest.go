@@ -386,3 +386,20 @@ func testCancelled(t *testing.T, s knowledge.MaterialStore, ws func(string) stri
 		t.Errorf("a cancelled Share stored something: total %d, err %v", total, err)
 	}
 }
+
+// Slow wraps a store so that every List waits delay first (or until its context ends), as a
+// struggling Redis would: for testing how callers behave when the store is slow.
+type Slow struct {
+	knowledge.MaterialStore
+	Delay time.Duration
+}
+
+// List implements knowledge.MaterialStore.
+func (s Slow) List(ctx context.Context, ws string, q knowledge.ListQuery) ([]knowledge.Material, int, error) {
+	select {
+	case <-time.After(s.Delay):
+	case <-ctx.Done():
+		return nil, 0, ctx.Err()
+	}
+	return s.MaterialStore.List(ctx, ws, q)
+}
