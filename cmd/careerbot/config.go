@@ -16,17 +16,25 @@ import (
 
 // config is what serve reads from the environment. Every variable is listed in README.md.
 type config struct {
-	addr      string
-	logLevel  slog.Level
-	logFormat string // "json" or "text"
-	redisURL  string // "" for the embedded store
-	dataDir   string
-	slack     slack.Config
-	discord   discord.Config
+	addr           string
+	logLevel       slog.Level
+	logFormat      string   // "json" or "text"
+	redisURL       string   // "" for the embedded store, unless a cluster or Sentinel is set
+	redisCluster   []string // seed addresses
+	redisSentinels []string
+	redisMaster    string
+	dataDir        string
+	slack          slack.Config
+	discord        discord.Config
 }
 
 // discordEnabled reports whether any Discord transport is configured.
 func (c config) discordEnabled() bool { return c.discord.BotToken != "" || c.discord.PublicKey != nil }
+
+// usesRedis reports whether any Redis variable is set; otherwise the embedded store serves.
+func (c config) usesRedis() bool {
+	return c.redisURL != "" || len(c.redisCluster) > 0 || len(c.redisSentinels) > 0
+}
 
 // slackEnabled reports whether any Slack transport is configured.
 func (c config) slackEnabled() bool { return c.slack.SigningSecret != "" || c.slack.AppToken != "" }
@@ -38,6 +46,17 @@ func loadConfig(getenv env, stderr io.Writer) (config, error) {
 		cfg.addr = v
 	}
 	cfg.redisURL = strings.TrimSpace(getenv("REDIS_URL"))
+	cfg.redisCluster = splitList(getenv("CAREERBOT_REDIS_CLUSTER"))
+	cfg.redisSentinels = splitList(getenv("CAREERBOT_REDIS_SENTINELS"))
+	cfg.redisMaster = strings.TrimSpace(getenv("CAREERBOT_REDIS_MASTER"))
+	switch {
+	case len(cfg.redisCluster) > 0 && len(cfg.redisSentinels) > 0:
+		return config{}, fmt.Errorf("set CAREERBOT_REDIS_CLUSTER or CAREERBOT_REDIS_SENTINELS, not both")
+	case len(cfg.redisSentinels) > 0 && cfg.redisMaster == "":
+		return config{}, fmt.Errorf("CAREERBOT_REDIS_SENTINELS needs CAREERBOT_REDIS_MASTER, the name of the master")
+	case cfg.redisMaster != "" && len(cfg.redisSentinels) == 0:
+		return config{}, fmt.Errorf("CAREERBOT_REDIS_MASTER needs CAREERBOT_REDIS_SENTINELS, the Sentinel addresses")
+	}
 	cfg.dataDir = getenv("CAREERBOT_DATA_DIR")
 	if cfg.dataDir == "" {
 		cfg.dataDir = defaultDataDir(getenv)
@@ -56,11 +75,7 @@ func loadConfig(getenv env, stderr io.Writer) (config, error) {
 		SecretKey:     getenv("CAREERBOT_SECRET_KEY"),
 		APIURL:        getenv("SLACK_API_URL"),
 	}
-	for _, id := range strings.Split(getenv("CAREERBOT_SLACK_ADMINS"), ",") {
-		if id = strings.TrimSpace(id); id != "" {
-			cfg.slack.Admins = append(cfg.slack.Admins, id)
-		}
-	}
+	cfg.slack.Admins = splitList(getenv("CAREERBOT_SLACK_ADMINS"))
 	err := checkSlack(cfg.slack)
 	if err != nil {
 		return config{}, err
@@ -79,6 +94,17 @@ func loadConfig(getenv env, stderr io.Writer) (config, error) {
 		return config{}, fmt.Errorf("CAREERBOT_LOG_FORMAT=%q: want json or text", v)
 	}
 	return cfg, nil
+}
+
+// splitList reads a comma-separated list, ignoring spaces and empty items.
+func splitList(v string) []string {
+	var out []string
+	for item := range strings.SplitSeq(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 // checkSlack refuses half a Slack configuration with the variable that is missing.

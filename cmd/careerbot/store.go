@@ -43,33 +43,17 @@ type store struct {
 // that does not answer yet is not fatal (commands that need it say so until it does); a
 // malformed URL or an unusable data file is.
 func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store, error) {
-	if cfg.redisURL != "" {
-		opts, err := redis.ParseURL(cfg.redisURL)
-		if err != nil {
-			return nil, fmt.Errorf("REDIS_URL is not a valid Redis URL: %s", redact(err.Error(), cfg.redisURL))
-		}
-		if opts.DialTimeout == 0 {
-			opts.DialTimeout = redisDialTimeout
-		}
-		if opts.ReadTimeout == 0 {
-			opts.ReadTimeout = redisIOTimeout
-		}
-		if opts.WriteTimeout == 0 {
-			opts.WriteTimeout = redisIOTimeout
-		}
-		if opts.PoolTimeout == 0 {
-			opts.PoolTimeout = redisPoolTimeout
-		}
-		if opts.MaxRetries == 0 {
-			opts.MaxRetries = 1 // fail fast in an outage: users are told to try again
-		}
+	if cfg.usesRedis() {
 		redis.SetLogger(redisLog{log: log})
-		rdb := redis.NewClient(opts)
-		s := &store{MaterialStore: redisstore.New(rdb), kv: kv.NewRedis(rdb), kind: "redis", where: redact(cfg.redisURL, cfg.redisURL), close: rdb.Close}
+		rdb, where, err := redisClient(cfg)
+		if err != nil {
+			return nil, err
+		}
+		s := &store{MaterialStore: redisstore.New(rdb), kv: kv.NewRedis(rdb), kind: "redis", where: where, close: rdb.Close}
 		pctx, cancel := context.WithTimeout(ctx, redisDialTimeout)
 		defer cancel()
 		if err := s.Ping(pctx); err != nil {
-			log.Warn("redis does not answer yet; /share and /materials wait for it", "redis", s.where, "err", redact(err.Error(), cfg.redisURL))
+			log.Warn("redis does not answer yet; /share and /materials wait for it", "redis", where, "err", redact(err.Error(), cfg.redisURL))
 		}
 		return s, nil
 	}
@@ -87,6 +71,51 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store, error
 		return nil, fmt.Errorf("open the data file %s: %w", path, err)
 	}
 	return &store{MaterialStore: boltstore.New(db), kv: kv.NewBolt(db), kind: "embedded", where: path, close: db.Close}, nil
+}
+
+// redisClient builds the client the configuration asks for: a Redis Cluster
+// (CAREERBOT_REDIS_CLUSTER), a master found through Sentinel (CAREERBOT_REDIS_SENTINELS and
+// CAREERBOT_REDIS_MASTER), or one server (REDIS_URL). Beside the first two, REDIS_URL gives the
+// credentials, TLS and database. It also returns a description for the log, without secrets.
+func redisClient(cfg config) (redis.UniversalClient, string, error) {
+	opts := &redis.Options{}
+	if cfg.redisURL != "" {
+		var err error
+		if opts, err = redis.ParseURL(cfg.redisURL); err != nil {
+			return nil, "", fmt.Errorf("REDIS_URL is not a valid Redis URL: %s", redact(err.Error(), cfg.redisURL))
+		}
+	}
+	if opts.DialTimeout == 0 {
+		opts.DialTimeout = redisDialTimeout
+	}
+	if opts.ReadTimeout == 0 {
+		opts.ReadTimeout = redisIOTimeout
+	}
+	if opts.WriteTimeout == 0 {
+		opts.WriteTimeout = redisIOTimeout
+	}
+	if opts.PoolTimeout == 0 {
+		opts.PoolTimeout = redisPoolTimeout
+	}
+	if opts.MaxRetries == 0 {
+		opts.MaxRetries = 1 // fail fast in an outage: users are told to try again
+	}
+	switch {
+	case len(cfg.redisCluster) > 0:
+		return redis.NewClusterClient(&redis.ClusterOptions{
+			Addrs: cfg.redisCluster, Username: opts.Username, Password: opts.Password, TLSConfig: opts.TLSConfig,
+			DialTimeout: opts.DialTimeout, ReadTimeout: opts.ReadTimeout, WriteTimeout: opts.WriteTimeout,
+			PoolTimeout: opts.PoolTimeout, PoolSize: opts.PoolSize, MaxRetries: opts.MaxRetries,
+		}), "cluster " + strings.Join(cfg.redisCluster, ","), nil
+	case len(cfg.redisSentinels) > 0:
+		return redis.NewFailoverClient(&redis.FailoverOptions{
+			MasterName: cfg.redisMaster, SentinelAddrs: cfg.redisSentinels,
+			Username: opts.Username, Password: opts.Password, DB: opts.DB, TLSConfig: opts.TLSConfig,
+			DialTimeout: opts.DialTimeout, ReadTimeout: opts.ReadTimeout, WriteTimeout: opts.WriteTimeout,
+			PoolTimeout: opts.PoolTimeout, PoolSize: opts.PoolSize, MaxRetries: opts.MaxRetries,
+		}), "sentinel master " + cfg.redisMaster + " via " + strings.Join(cfg.redisSentinels, ","), nil
+	}
+	return redis.NewClient(opts), redact(cfg.redisURL, cfg.redisURL), nil
 }
 
 // defaultDataDir is where the embedded store lives when CAREERBOT_DATA_DIR is unset: the user's

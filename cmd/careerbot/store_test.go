@@ -131,3 +131,63 @@ func TestRedact(t *testing.T) {
 		}
 	}
 }
+
+func TestStoreOnRedisCluster(t *testing.T) {
+	cluster := redistest.StartCluster(t)
+	cfg, err := loadConfig(func(k string) string {
+		return map[string]string{"CAREERBOT_REDIS_CLUSTER": strings.Join(cluster.Addrs, " , ")}[k]
+	}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := openStore(context.Background(), cfg, discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.close()
+	if !strings.HasPrefix(st.where, "cluster ") {
+		t.Errorf("store at %s", st.where)
+	}
+	m := knowledge.Material{URL: "https://example.org/c", SharedBy: "U1", SharedAt: time.UnixMilli(1e12).UTC()}
+	for _, ws := range []string{"slack:T1", "slack:T2", "discord:G3"} { // different hash tags, different slots
+		if _, created, err := st.Share(context.Background(), ws, m); err != nil || !created {
+			t.Fatalf("share in %s on the cluster: %v", ws, err)
+		}
+	}
+}
+
+func TestRedisTopologyConfigErrors(t *testing.T) {
+	for name, env := range map[string]map[string]string{
+		"cluster and sentinels": {"CAREERBOT_REDIS_CLUSTER": "a:1", "CAREERBOT_REDIS_SENTINELS": "b:2", "CAREERBOT_REDIS_MASTER": "m"},
+		"sentinels, no master":  {"CAREERBOT_REDIS_SENTINELS": "b:2"},
+		"master, no sentinels":  {"CAREERBOT_REDIS_MASTER": "m"},
+	} {
+		if _, err := loadConfig(func(k string) string { return env[k] }, io.Discard); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+func TestStoreThroughSentinel(t *testing.T) {
+	master := redistest.Start(t)
+	sentinel := redistest.StartSentinel(t, master, "careerbot-master")
+	cfg, err := loadConfig(func(k string) string {
+		return map[string]string{"CAREERBOT_REDIS_SENTINELS": sentinel, "CAREERBOT_REDIS_MASTER": "careerbot-master"}[k]
+	}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := openStore(context.Background(), cfg, discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.close()
+	m := knowledge.Material{URL: "https://example.org/s", SharedBy: "U1", SharedAt: time.UnixMilli(1e12).UTC()}
+	if _, created, err := st.Share(context.Background(), "slack:T1", m); err != nil || !created {
+		t.Fatalf("share through Sentinel: %v", err)
+	}
+	// The write reached the master Sentinel named.
+	if n, err := master.Client(t).Exists(context.Background(), "careerbot:{slack:T1}:material:1").Result(); err != nil || n != 1 {
+		t.Errorf("the master lacks the entry: %d %v", n, err)
+	}
+}

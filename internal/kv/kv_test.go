@@ -45,6 +45,8 @@ func backends(t *testing.T) map[string]backend {
 	return map[string]backend{
 		"bolt":  {store: b, expire: func(_ *testing.T, ttl time.Duration) { c.add(ttl) }},
 		"redis": {store: NewRedis(redistest.Client(t)), expire: func(_ *testing.T, ttl time.Duration) { time.Sleep(ttl + 50*time.Millisecond) }},
+		"redis-cluster": {store: NewRedis(redistest.StartCluster(t).Client(t)),
+			expire: func(_ *testing.T, ttl time.Duration) { time.Sleep(ttl + 50*time.Millisecond) }},
 	}
 }
 

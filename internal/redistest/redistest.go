@@ -5,10 +5,13 @@ package redistest
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -18,9 +21,10 @@ import (
 
 // Server is a redis-server process owned by one test.
 type Server struct {
-	t    testing.TB
-	port int
-	dir  string
+	t     testing.TB
+	port  int
+	dir   string
+	extra []string // more redis-server arguments
 
 	mu  sync.Mutex
 	cmd *exec.Cmd
@@ -55,9 +59,11 @@ func (s *Server) Restart() {
 	if s.cmd != nil {
 		return
 	}
-	cmd := exec.Command("redis-server",
+	args := append([]string{
 		"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1", "--dir", s.dir,
-		"--save", "", "--appendonly", "yes", "--appendfsync", "always", "--daemonize", "no", "--loglevel", "warning")
+		"--save", "", "--appendonly", "yes", "--appendfsync", "always", "--daemonize", "no", "--loglevel", "warning",
+	}, s.extra...)
+	cmd := exec.Command("redis-server", args...)
 	if err := cmd.Start(); err != nil {
 		s.t.Fatalf("start redis-server: %v", err)
 	}
@@ -121,4 +127,85 @@ func freePort(t testing.TB) int {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// Cluster is a Redis Cluster of three masters started for one test.
+type Cluster struct {
+	Addrs []string
+}
+
+// StartCluster starts three redis-server nodes in cluster mode on free ports, joins them into
+// one cluster that covers every slot, and stops them when the test ends.
+func StartCluster(t testing.TB) *Cluster {
+	t.Helper()
+	if _, err := exec.LookPath("redis-cli"); err != nil {
+		t.Fatal("redis-cli is not installed: install redis-server (apt-get install redis-server), which brings it")
+	}
+	c := &Cluster{}
+	for range 3 {
+		s := &Server{t: t, port: freePort(t), dir: t.TempDir(),
+			extra: []string{"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"}}
+		s.Restart()
+		t.Cleanup(s.Stop)
+		c.Addrs = append(c.Addrs, s.Addr())
+	}
+	args := append([]string{"--cluster", "create"}, c.Addrs...)
+	args = append(args, "--cluster-replicas", "0", "--cluster-yes")
+	if out, err := exec.Command("redis-cli", args...).CombinedOutput(); err != nil {
+		t.Fatalf("create the cluster: %v\n%s", err, out)
+	}
+	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: c.Addrs})
+	defer rdb.Close()
+	for range 300 {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		info, err := rdb.ClusterInfo(ctx).Result()
+		cancel()
+		if err == nil && strings.Contains(info, "cluster_state:ok") {
+			return c
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("the cluster never reached cluster_state:ok")
+	return nil
+}
+
+// Client returns a cluster client, closed when the test ends.
+func (c *Cluster) Client(t testing.TB) *redis.ClusterClient {
+	t.Helper()
+	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: c.Addrs, MaxRetries: 1})
+	t.Cleanup(func() { _ = rdb.Close() })
+	return rdb
+}
+
+// StartSentinel starts a Redis Sentinel that monitors master under name, and returns its
+// address once it knows the master. It stops when the test ends.
+func StartSentinel(t testing.TB, master *Server, name string) string {
+	t.Helper()
+	port := freePort(t)
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "sentinel.conf")
+	body := fmt.Sprintf("port %d\nbind 127.0.0.1\ndir %s\nsentinel monitor %s 127.0.0.1 %d 1\nsentinel down-after-milliseconds %s 5000\n",
+		port, dir, name, master.port, name)
+	if err := os.WriteFile(conf, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("redis-server", conf, "--sentinel", "--loglevel", "warning")
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start redis sentinel: %v", err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	sc := redis.NewSentinelClient(&redis.Options{Addr: addr, MaxRetries: -1})
+	defer sc.Close()
+	for range 500 {
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		got, err := sc.GetMasterAddrByName(ctx, name).Result()
+		cancel()
+		if err == nil && len(got) == 2 {
+			return addr
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("the sentinel on %s never knew master %s", addr, name)
+	return ""
 }
