@@ -132,7 +132,9 @@ func (h materialHandlers) materials(ctx context.Context, cmd Command) (Reply, er
 	if err != nil {
 		return Reply{}, err
 	}
-	words := strings.Fields(Clean(cmd.Arg("topic")))
+	// The whole text: on Discord it is rebuilt from the subcommand and its options ("remove 42",
+	// "raft top"), so it says more than the topic option alone.
+	words := strings.Fields(Clean(cmd.Text))
 	if len(words) > 0 {
 		switch strings.ToLower(words[0]) {
 		case "remove", "rm", "delete":

@@ -501,3 +501,16 @@ func TestPostHonoursRateLimits(t *testing.T) {
 		t.Errorf("the posted message can ping: %s", last)
 	}
 }
+
+// TestMaterialsListOptions: the list subcommand's options reach the core as the text a Slack
+// user would type ("raft top").
+func TestMaterialsListOptions(t *testing.T) {
+	h := newHarness(t, 0)
+	share(t, h, "UA", "https://raft.github.io/")
+	_, raw := h.post(interaction(discordgo.InteractionApplicationCommand,
+		slashCmd("materials", sub("list", opt("topic", 3, "raft"), opt("sort", 3, "top"))), member("U1", memberPerms)), nil, nil)
+	r := decode(t, raw)
+	if embedTitle(r) != "Shared material: Raft consensus algorithm" || !strings.Contains(r.Data.Embeds[0].Description, "most upvoted first") {
+		t.Errorf("%q / %q", embedTitle(r), r.Data.Embeds[0].Description)
+	}
+}

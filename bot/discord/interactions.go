@@ -241,11 +241,6 @@ func command(in *discordgo.Interaction, data discordgo.ApplicationCommandInterac
 		words = append(words, v)
 	}
 	cmd.Text = strings.Join(words, " ")
-	if _, ok := cmd.Options["url"]; !ok {
-		// Handlers read named options only where the text cannot say the same (/share's url,
-		// topic and note); elsewhere the rebuilt text is the command.
-		cmd.Options = nil
-	}
 	return cmd
 }
 
