@@ -43,7 +43,7 @@ type careerbotHandler struct {
 func (h careerbotHandler) Handle(ctx context.Context, cmd Command) (Reply, error) {
 	name, text, err := Parse(cmd.Text)
 	if err != nil || name == "help" || name == "careerbot" || !h.router.Knows(name) {
-		return helpHandler{h.router}.Handle(ctx, cmd)
+		return helpHandler(h).Handle(ctx, cmd)
 	}
 	cmd.Name, cmd.Text, cmd.Options = name, text, nil
 	return h.router.handlers[name].Handle(ctx, cmd)

@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/ed25519"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -51,11 +52,11 @@ func loadConfig(getenv env, stderr io.Writer) (config, error) {
 	cfg.redisMaster = strings.TrimSpace(getenv("CAREERBOT_REDIS_MASTER"))
 	switch {
 	case len(cfg.redisCluster) > 0 && len(cfg.redisSentinels) > 0:
-		return config{}, fmt.Errorf("set CAREERBOT_REDIS_CLUSTER or CAREERBOT_REDIS_SENTINELS, not both")
+		return config{}, errors.New("set CAREERBOT_REDIS_CLUSTER or CAREERBOT_REDIS_SENTINELS, not both")
 	case len(cfg.redisSentinels) > 0 && cfg.redisMaster == "":
-		return config{}, fmt.Errorf("CAREERBOT_REDIS_SENTINELS needs CAREERBOT_REDIS_MASTER, the name of the master")
+		return config{}, errors.New("CAREERBOT_REDIS_SENTINELS needs CAREERBOT_REDIS_MASTER, the name of the master")
 	case cfg.redisMaster != "" && len(cfg.redisSentinels) == 0:
-		return config{}, fmt.Errorf("CAREERBOT_REDIS_MASTER needs CAREERBOT_REDIS_SENTINELS, the Sentinel addresses")
+		return config{}, errors.New("CAREERBOT_REDIS_MASTER needs CAREERBOT_REDIS_SENTINELS, the Sentinel addresses")
 	}
 	cfg.dataDir = getenv("CAREERBOT_DATA_DIR")
 	if cfg.dataDir == "" {
@@ -111,24 +112,24 @@ func splitList(v string) []string {
 func checkSlack(c slack.Config) error {
 	if c.SigningSecret == "" && c.AppToken == "" {
 		if c.BotToken != "" || c.ClientID != "" {
-			return fmt.Errorf("Slack needs SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode) besides its token")
+			return errors.New("a Slack token needs SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode) beside it")
 		}
 		return nil
 	}
 	if c.AppToken != "" && !strings.HasPrefix(c.AppToken, "xapp-") {
-		return fmt.Errorf("SLACK_APP_TOKEN must be an app-level token (xapp-...)")
+		return errors.New("SLACK_APP_TOKEN must be an app-level token (xapp-...)")
 	}
 	if c.AppToken != "" && c.BotToken == "" {
-		return fmt.Errorf("Socket Mode needs SLACK_BOT_TOKEN as well as SLACK_APP_TOKEN")
+		return errors.New("the Slack Socket Mode needs SLACK_BOT_TOKEN as well as SLACK_APP_TOKEN")
 	}
 	if c.BotToken == "" && c.ClientID == "" {
-		return fmt.Errorf("Slack needs SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (installs)")
+		return errors.New("the Slack adapter needs SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (installs)")
 	}
 	if c.ClientID != "" && (c.ClientSecret == "" || c.SecretKey == "") {
-		return fmt.Errorf("Slack installs need SLACK_CLIENT_SECRET and CAREERBOT_SECRET_KEY as well as SLACK_CLIENT_ID")
+		return errors.New("installing into Slack workspaces needs SLACK_CLIENT_SECRET and CAREERBOT_SECRET_KEY as well as SLACK_CLIENT_ID")
 	}
 	if c.ClientID != "" && c.SigningSecret == "" {
-		return fmt.Errorf("Slack installs need SLACK_SIGNING_SECRET: the OAuth flow runs over HTTP")
+		return errors.New("installing into Slack workspaces needs SLACK_SIGNING_SECRET: the OAuth flow runs over HTTP")
 	}
 	if c.APIURL != "" {
 		if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -148,7 +149,7 @@ func loadDiscord(getenv env) (discord.Config, error) {
 	if v := strings.TrimSpace(getenv("DISCORD_PUBLIC_KEY")); v != "" {
 		key, err := hex.DecodeString(v)
 		if err != nil || len(key) != ed25519.PublicKeySize {
-			return c, fmt.Errorf("DISCORD_PUBLIC_KEY must be the application's public key: 64 hex characters")
+			return c, errors.New("DISCORD_PUBLIC_KEY must be the application's public key: 64 hex characters")
 		}
 		c.PublicKey = ed25519.PublicKey(key)
 	}

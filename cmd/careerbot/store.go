@@ -17,6 +17,7 @@ import (
 	"github.com/careerbot/careerbot/knowledge/redisstore"
 	"github.com/redis/go-redis/v9"
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // dataFile is the embedded store's file name inside CAREERBOT_DATA_DIR.
@@ -64,7 +65,7 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store, error
 	}
 	path := filepath.Join(dir, dataFile)
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("the data file %s is in use by another careerbot process; stop it or set CAREERBOT_DATA_DIR", path)
 	}
 	if err != nil {
