@@ -36,6 +36,7 @@ const DefaultAPIURL = "https://slack.com/api/"
 const (
 	defaultAckBudget = 2 * time.Second
 	adminCacheTTL    = 10 * time.Minute
+	maxAdminCache    = 10000 // cached admin answers before expired ones are swept
 )
 
 // Config is the adapter's configuration, from the environment.
@@ -162,6 +163,15 @@ func (a *Adapter) isAdmin(ctx context.Context, team, user string) bool {
 	}
 	admin := u.IsAdmin || u.IsOwner || u.IsPrimaryOwner
 	a.adminMu.Lock()
+	if len(a.adminCache) >= maxAdminCache {
+		// Drop what has expired, so the cache stays the size of the recently active users.
+		now := a.now()
+		for k, e := range a.adminCache {
+			if !now.Before(e.expires) {
+				delete(a.adminCache, k)
+			}
+		}
+	}
 	a.adminCache[key] = adminEntry{admin: admin, expires: a.now().Add(adminCacheTTL)}
 	a.adminMu.Unlock()
 	return admin
