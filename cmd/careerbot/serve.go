@@ -126,6 +126,10 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		}
 		log.Info("discord enabled", "http", cfg.discord.PublicKey != nil, "gateway", cfg.discord.BotToken != "")
 	}
+	if !cfg.slackEnabled() && !cfg.discordEnabled() {
+		log.Info("no Slack or Discord configured: set SLACK_* or DISCORD_* variables (README.md) to answer in a workspace; " +
+			"careerbot explain <topic> answers in the terminal meanwhile")
+	}
 	handler := web.NewHandler(opts)
 
 	ln, err := net.Listen("tcp", cfg.addr)
