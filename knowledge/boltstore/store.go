@@ -100,6 +100,30 @@ func get(b *bolt.Bucket, id int64) (entry, bool, error) {
 	return e, true, nil
 }
 
+// find returns the workspace's bucket and the entry id, or knowledge.ErrNotFound.
+func find(tx *bolt.Tx, ws string, id int64) (*bolt.Bucket, entry, error) {
+	b, err := workspace(tx, ws, false)
+	if err != nil || b == nil {
+		return nil, entry{}, cmp.Or(err, knowledge.ErrNotFound)
+	}
+	e, ok, err := get(b, id)
+	if err != nil {
+		return nil, entry{}, err
+	}
+	if !ok {
+		return nil, entry{}, knowledge.ErrNotFound
+	}
+	return b, e, nil
+}
+
+// wrap names the operation on an error, leaving knowledge.ErrNotFound as callers compare it.
+func wrap(op string, err error) error {
+	if err == nil || errors.Is(err, knowledge.ErrNotFound) {
+		return err
+	}
+	return fmt.Errorf("bolt %s: %w", op, err)
+}
+
 func put(b *bolt.Bucket, id int64, e entry) error {
 	raw, err := json.Marshal(e)
 	if err != nil {
@@ -162,24 +186,14 @@ func (s *Store) Get(ctx context.Context, ws string, id int64) (knowledge.Materia
 	}
 	var out knowledge.Material
 	err := s.db.View(func(tx *bolt.Tx) error {
-		b, err := workspace(tx, ws, false)
-		if err != nil || b == nil {
-			return cmp.Or(err, knowledge.ErrNotFound)
-		}
-		e, ok, err := get(b, id)
+		_, e, err := find(tx, ws, id)
 		if err != nil {
 			return err
-		}
-		if !ok {
-			return knowledge.ErrNotFound
 		}
 		out = e.material(id)
 		return nil
 	})
-	if err != nil && !errors.Is(err, knowledge.ErrNotFound) {
-		err = fmt.Errorf("bolt get: %w", err)
-	}
-	return out, err
+	return out, wrap("get", err)
 }
 
 // List implements knowledge.MaterialStore. It reads the workspace's entries to sort them; a
@@ -234,16 +248,9 @@ func (s *Store) Upvote(ctx context.Context, ws string, id int64, user string) (i
 		added bool
 	)
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		b, err := workspace(tx, ws, false)
-		if err != nil || b == nil {
-			return cmp.Or(err, knowledge.ErrNotFound)
-		}
-		e, ok, err := get(b, id)
+		b, e, err := find(tx, ws, id)
 		if err != nil {
 			return err
-		}
-		if !ok {
-			return knowledge.ErrNotFound
 		}
 		voter := append(idKey(id), user...)
 		voters := b.Bucket(votersBucket)
@@ -258,10 +265,7 @@ func (s *Store) Upvote(ctx context.Context, ws string, id int64, user string) (i
 		votes, added = e.Votes, true
 		return put(b, id, e)
 	})
-	if err != nil && !errors.Is(err, knowledge.ErrNotFound) {
-		err = fmt.Errorf("bolt upvote: %w", err)
-	}
-	return votes, added, err
+	return votes, added, wrap("upvote", err)
 }
 
 // Remove implements knowledge.MaterialStore.
@@ -270,16 +274,9 @@ func (s *Store) Remove(ctx context.Context, ws string, id int64) error {
 		return err
 	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		b, err := workspace(tx, ws, false)
-		if err != nil || b == nil {
-			return cmp.Or(err, knowledge.ErrNotFound)
-		}
-		e, ok, err := get(b, id)
+		b, e, err := find(tx, ws, id)
 		if err != nil {
 			return err
-		}
-		if !ok {
-			return knowledge.ErrNotFound
 		}
 		if err := b.Bucket(itemsBucket).Delete(idKey(id)); err != nil {
 			return err
@@ -297,10 +294,7 @@ func (s *Store) Remove(ctx context.Context, ws string, id int64) error {
 		}
 		return nil
 	})
-	if err != nil && !errors.Is(err, knowledge.ErrNotFound) {
-		err = fmt.Errorf("bolt remove: %w", err)
-	}
-	return err
+	return wrap("remove", err)
 }
 
 // Ping implements knowledge.MaterialStore: a read transaction on the open file.
