@@ -91,6 +91,21 @@ func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
+// expectSubcommand checks that args start with the one subcommand a command group has
+// ("knowledge lint"): help asked for is a success, anything else a usage error. ok is false
+// when the caller should return code.
+func expectSubcommand(args []string, want, synopsis string, stdout, stderr io.Writer) (code int, ok bool) {
+	switch {
+	case len(args) > 0 && args[0] == want:
+		return exitOK, true
+	case len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help"):
+		fmt.Fprintf(stdout, "Usage: careerbot %s\n", synopsis)
+		return exitOK, false
+	}
+	fmt.Fprintf(stderr, "Usage: careerbot %s\n", synopsis)
+	return exitUsage, false
+}
+
 func hasFlags(fs *flag.FlagSet) bool {
 	n := 0
 	fs.VisitAll(func(*flag.Flag) { n++ })

@@ -16,13 +16,8 @@ func runDiscord(ctx context.Context, args []string, getenv env, stdout, stderr i
 	const synopsis = "discord register [--guild ID] [--print]\n\n" +
 		"Bulk-overwrites careerbot's application commands: globally, or in one guild (instant, for development).\n" +
 		"Needs DISCORD_BOT_TOKEN and DISCORD_APPLICATION_ID; --print shows the JSON instead of sending it."
-	if len(args) == 0 || args[0] != "register" {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-			fmt.Fprintf(stdout, "Usage: careerbot %s\n", synopsis)
-			return exitOK
-		}
-		fmt.Fprintf(stderr, "Usage: careerbot %s\n", synopsis)
-		return exitUsage
+	if code, ok := expectSubcommand(args, "register", synopsis, stdout, stderr); !ok {
+		return code
 	}
 	fs := newFlags("discord register", synopsis, stderr)
 	guild := fs.String("guild", "", "register in this guild `ID` only")

@@ -13,13 +13,8 @@ import (
 func runSlack(args []string, stdout, stderr io.Writer) int {
 	const synopsis = "slack manifest --url https://HOST [--socket-mode]\n\n" +
 		"Prints the Slack app manifest for a deployment: paste it at api.slack.com/apps (Create New App, From a manifest)."
-	if len(args) == 0 || args[0] != "manifest" {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-			fmt.Fprintf(stdout, "Usage: careerbot %s\n", synopsis)
-			return exitOK
-		}
-		fmt.Fprintf(stderr, "Usage: careerbot %s\n", synopsis)
-		return exitUsage
+	if code, ok := expectSubcommand(args, "manifest", synopsis, stdout, stderr); !ok {
+		return code
 	}
 	fs := newFlags("slack manifest", synopsis, stderr)
 	base := fs.String("url", "", "the deployment's public `URL` (https), where Slack sends requests")

@@ -52,13 +52,8 @@ func runCommand(ctx context.Context, name string, args []string, stdout, stderr 
 // runKnowledge serves "careerbot knowledge lint [--dir DIR]".
 func runKnowledge(args []string, stdout, stderr io.Writer) int {
 	const synopsis = "knowledge lint [--dir DIR]\n\nChecks every topic file (the built-in ones, or DIR's *.md) and prints each problem as file: reason."
-	if len(args) == 0 || args[0] != "lint" {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-			fmt.Fprintf(stdout, "Usage: careerbot %s\n", synopsis)
-			return exitOK
-		}
-		fmt.Fprintf(stderr, "Usage: careerbot %s\n", synopsis)
-		return exitUsage
+	if code, ok := expectSubcommand(args, "lint", synopsis, stdout, stderr); !ok {
+		return code
 	}
 	fs := newFlags("knowledge lint", synopsis, stderr)
 	dir := fs.String("dir", "", "lint the topic files in `DIR` instead of the built-in ones")
