@@ -39,7 +39,7 @@ func newTestRouter(t testing.TB) (*Router, *recordingMetrics, *bytes.Buffer) {
 }
 
 func dispatch(r *Router, name, text string) Reply {
-	return r.Dispatch(context.Background(), Command{Platform: PlatformCLI, Workspace: "T1", Name: name, Text: text})
+	return r.Dispatch(context.Background(), Command{Platform: PlatformCLI, Workspace: "T1", Name: name, Text: text}).Full()
 }
 
 func TestExplain(t *testing.T) {
@@ -161,10 +161,10 @@ func TestCareerbotUmbrellaRunsCommands(t *testing.T) {
 
 func TestRouterUnknownErrorsAndPanics(t *testing.T) {
 	r, m, logs := newTestRouter(t)
-	r.Handle(Spec{Name: "fail"}, HandlerFunc(func(context.Context, Command) (Reply, error) {
+	r.Handle(Spec{Name: "fail", Form: Form{Summary: "Fails."}}, HandlerFunc(func(context.Context, Command) (Reply, error) {
 		return Reply{}, errors.New("store: connection refused")
 	}))
-	r.Handle(Spec{Name: "boom"}, HandlerFunc(func(context.Context, Command) (Reply, error) {
+	r.Handle(Spec{Name: "boom", Form: Form{Summary: "Panics."}}, HandlerFunc(func(context.Context, Command) (Reply, error) {
 		panic("nil map")
 	}))
 

@@ -5,10 +5,13 @@
 package bot
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"github.com/careerbot/careerbot/internal/sanitize"
+	"strconv"
 	"strings"
+
+	"github.com/careerbot/careerbot/internal/sanitize"
 )
 
 // Platform names where a command came from.
@@ -30,21 +33,37 @@ type Command struct {
 	User      string
 	UserName  string // display name, for showing who shared what without a platform call
 	IsAdmin   bool   // the platform says the user may run admin commands in this workspace
+	// AdminCheck, when set, asks the platform whether the user is an admin. Dispatch calls it
+	// only for a form whose Access needs the answer and when IsAdmin is not already true, so a
+	// platform whose answer costs a request (Slack's users.info) pays it only then.
+	AdminCheck func(ctx context.Context) bool
 
 	// Name is the command without its slash: "explain", "topics".
 	Name string
-	// Text is everything after the name, as typed (Slack) or rebuilt from options (Discord).
+	// Text is everything after the name as typed (Slack, mentions, buttons, the terminal). The
+	// router reads it into Options against the command's Spec.
 	Text string
-	// Options holds named options when the platform has them (Discord's topic:, role:, ...).
+	// Sub and Options are the subcommand and the options by name. A platform with named options
+	// (Discord) sets them and leaves Text empty; for typed text the router fills them. Handlers
+	// read only these: values are checked against the Spec (required, type, bounds, choices).
+	Sub     string
 	Options map[string]string
+	// Public asks for the reply in the channel: a "Share in channel" button, or typed text
+	// ending in "public".
+	Public bool
 }
 
-// Arg returns the named option when the platform sent one, else the free text.
-func (c Command) Arg(name string) string {
-	if v, ok := c.Options[name]; ok {
-		return v
+// Option returns the value of a named option, or "" when it is unset.
+func (c Command) Option(name string) string { return c.Options[name] }
+
+// Int returns the value of an integer option; the router has checked it is one.
+func (c Command) Int(name string) (int64, bool) {
+	v, ok := c.Options[name]
+	if !ok {
+		return 0, false
 	}
-	return c.Text
+	n, err := strconv.ParseInt(v, 10, 64)
+	return n, err == nil
 }
 
 // MaxCommandText is the longest command text accepted, in bytes. Slack and Discord both stay

@@ -15,14 +15,36 @@ var starterTopics = []string{
 	"consensus", "microservices", "kubernetes", "observability",
 }
 
-// explainHandler answers /explain.
+// explainHandler answers /explain. Each topic's explanation is built once, as a stock reply
+// (Reply.Stock) that renderers prepare ahead of time; a request adds only the workspace's shared
+// links and, when the topic was found by a typo or a full-text search, a footer saying what was
+// understood.
 type explainHandler struct {
 	kb        *knowledge.Base
+	stock     map[string]*Reply // by topic id
 	materials *materialHandlers // nil: no store, no shared links under explanations
 }
 
-func (h explainHandler) Handle(ctx context.Context, cmd Command) (Reply, error) {
-	query := Clean(cmd.Arg("topic"))
+func newExplainHandler(kb *knowledge.Base) *explainHandler {
+	h := &explainHandler{kb: kb, stock: make(map[string]*Reply, kb.Len())}
+	for _, t := range kb.Topics() {
+		r := topicReply(kb, t)
+		h.stock[t.ID] = &r
+	}
+	return h
+}
+
+// Stock lists every topic's explanation.
+func (h *explainHandler) Stock() []*Reply {
+	out := make([]*Reply, 0, len(h.stock))
+	for _, t := range h.kb.Topics() {
+		out = append(out, h.stock[t.ID])
+	}
+	return out
+}
+
+func (h *explainHandler) Handle(ctx context.Context, cmd Command) (Reply, error) {
+	query := cmd.Option("topic")
 	if query == "" {
 		return h.overview(), nil
 	}
@@ -30,19 +52,21 @@ func (h explainHandler) Handle(ctx context.Context, cmd Command) (Reply, error) 
 	if res.Topic == nil {
 		return noTopic(query, res.Suggestions), nil
 	}
-	r := topicReply(h.kb, res.Topic, res.Match, query)
+	r := Reply{Stock: h.stock[res.Topic.ID]}
+	switch res.Match {
+	case knowledge.MatchTypo, knowledge.MatchFullText:
+		r.Footer = fmt.Sprintf("Best match for %s · /explain %s", Quote(query, 60), res.Topic.ID)
+	}
 	if h.materials != nil {
 		if s, ok := h.materials.forTopic(ctx, cmd, res.Topic.ID); ok {
-			// Before the references, which close the reply.
-			r.Sections = append(r.Sections[:len(r.Sections)-1], s, r.Sections[len(r.Sections)-1])
+			r.Sections = []Section{s}
 		}
 	}
 	return r, nil
 }
 
-// topicReply is a topic's full explanation. When the topic was found by a typo or a full-text
-// search, the footer says so, so the user knows what was understood.
-func topicReply(kb *knowledge.Base, t *knowledge.Topic, match knowledge.MatchKind, query string) Reply {
+// topicReply is a topic's full explanation, the same for every request.
+func topicReply(kb *knowledge.Base, t *knowledge.Topic) Reply {
 	r := Reply{
 		Title: t.Title,
 		Text:  t.Summary,
@@ -64,12 +88,7 @@ func topicReply(kb *knowledge.Base, t *knowledge.Topic, match knowledge.MatchKin
 	for _, rel := range kb.Related(t) {
 		r.Buttons = append(r.Buttons, Button{Label: rel.Title, Action: Action{Command: "explain", Args: rel.ID}})
 	}
-	switch match {
-	case knowledge.MatchTypo, knowledge.MatchFullText:
-		r.Footer = fmt.Sprintf("Best match for %s · /explain %s", Quote(query, 60), t.ID)
-	default:
-		r.Footer = "/explain " + t.ID
-	}
+	r.Footer = "/explain " + t.ID
 	return r
 }
 
@@ -113,7 +132,7 @@ func noTopic(query string, suggestions []*knowledge.Topic) Reply {
 }
 
 // overview answers /explain with no topic: how to ask, and where to start.
-func (h explainHandler) overview() Reply {
+func (h *explainHandler) overview() Reply {
 	r := Reply{
 		Title: "What should careerbot explain?",
 		Text: "Name a topic or ask a question: `/explain raft`, `/explain 2pc`, " +

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"strings"
 	"time"
 
@@ -38,7 +37,13 @@ func workspaceKey(cmd Command) (string, error) {
 	if id == "" && (cmd.Platform == PlatformCLI || cmd.Platform == PlatformWeb) {
 		id = "local"
 	}
-	return knowledge.WorkspaceKey(string(cmd.Platform), id)
+	return WorkspaceKey(cmd.Platform, id)
+}
+
+// WorkspaceKey names a platform's workspace in stores: "platform:id", with both parts
+// restricted so that a key can never leave its namespace, whatever a platform sends.
+func WorkspaceKey(p Platform, id string) (string, error) {
+	return knowledge.WorkspaceKey(string(p), id)
 }
 
 // materialHandlers serve /share and /materials, and add shared links to /explain.
@@ -55,17 +60,8 @@ func (h materialHandlers) share(ctx context.Context, cmd Command) (Reply, error)
 	if err != nil {
 		return Reply{}, err
 	}
-	req := knowledge.Share{Workspace: ws, User: cmd.User, UserName: cmd.UserName}
-	if u, ok := cmd.Options["url"]; ok {
-		req.URL, req.Topic, req.Note = u, cmd.Options["topic"], cmd.Options["note"]
-	} else {
-		words := strings.Fields(cmd.Text)
-		if len(words) == 0 {
-			return shareUsage(), nil
-		}
-		req.URL = words[0]
-		req.Topic, req.Note = h.splitTopic(words[1:])
-	}
+	req := knowledge.Share{Workspace: ws, User: cmd.User, UserName: cmd.UserName,
+		URL: cmd.Option("url"), Topic: cmd.Option("topic"), Note: cmd.Option("note")}
 	m, created, err := h.lib.Share(ctx, req)
 	var input *knowledge.InputError
 	switch {
@@ -97,16 +93,16 @@ func (h materialHandlers) share(ctx context.Context, cmd Command) (Reply, error)
 	return r, nil
 }
 
-// splitTopic reads "[topic] [note]": the longest run of up to four leading words that names a
-// topic exactly is the topic, the rest the note. With no such run it is all note, and the topic
-// is guessed from it.
-func (h materialHandlers) splitTopic(words []string) (topic, note string) {
+// topicWords is how many leading words after the link name a topic: the longest run of up to
+// four that names one exactly ("consistent hashing great intro" → 2), else 0, and the topic is
+// guessed from the note.
+func (h materialHandlers) topicWords(words []string) int {
 	for n := min(4, len(words)); n > 0; n-- {
-		if t, ok := h.kb.Exact(strings.Join(words[:n], " ")); ok {
-			return t.ID, strings.Join(words[n:], " ")
+		if _, ok := h.kb.Exact(strings.Join(words[:n], " ")); ok {
+			return n
 		}
 	}
-	return "", strings.Join(words, " ")
+	return 0
 }
 
 func (h materialHandlers) topicPhrase(id string) string {
@@ -132,34 +128,17 @@ func (h materialHandlers) materials(ctx context.Context, cmd Command) (Reply, er
 	if err != nil {
 		return Reply{}, err
 	}
-	// The whole text: on Discord it is rebuilt from the subcommand and its options ("remove 42",
-	// "raft top"), so it says more than the topic option alone.
-	words := strings.Fields(Clean(cmd.Text))
-	if len(words) > 0 {
-		switch strings.ToLower(words[0]) {
-		case "remove", "rm", "delete":
-			return h.remove(ctx, cmd, ws, words[1:])
-		case "upvote", "vote":
-			return h.upvote(ctx, cmd, ws, words[1:])
-		}
+	id, _ := cmd.Int("id")
+	switch cmd.Sub {
+	case "remove":
+		return h.remove(ctx, cmd, ws, id)
+	case "upvote":
+		return h.upvote(ctx, cmd, ws, id)
 	}
-	return h.list(ctx, ws, words)
+	return h.list(ctx, ws, cmd)
 }
 
-// parseID reads "42" or "#42".
-func parseID(words []string) (int64, bool) {
-	if len(words) != 1 {
-		return 0, false
-	}
-	id, err := strconv.ParseInt(strings.TrimPrefix(words[0], "#"), 10, 64)
-	return id, err == nil && id > 0
-}
-
-func (h materialHandlers) remove(ctx context.Context, cmd Command, ws string, args []string) (Reply, error) {
-	id, ok := parseID(args)
-	if !ok {
-		return Reply{Title: "Which material?", Text: "Give its number: `/materials remove 42`. `/materials` lists the numbers.", NotFound: true}, nil
-	}
+func (h materialHandlers) remove(ctx context.Context, cmd Command, ws string, id int64) (Reply, error) {
 	m, err := h.lib.Remove(ctx, ws, id, cmd.User, cmd.IsAdmin)
 	switch {
 	case errors.Is(err, knowledge.ErrNotFound):
@@ -173,11 +152,7 @@ func (h materialHandlers) remove(ctx context.Context, cmd Command, ws string, ar
 	return Reply{Title: fmt.Sprintf("Removed #%d", id), Text: m.URL + " is no longer in this workspace's material."}, nil
 }
 
-func (h materialHandlers) upvote(ctx context.Context, cmd Command, ws string, args []string) (Reply, error) {
-	id, ok := parseID(args)
-	if !ok {
-		return Reply{Title: "Which material?", Text: "Give its number: `/materials upvote 42`.", NotFound: true}, nil
-	}
+func (h materialHandlers) upvote(ctx context.Context, cmd Command, ws string, id int64) (Reply, error) {
 	votes, added, err := h.lib.Upvote(ctx, ws, id, cmd.User)
 	switch {
 	case errors.Is(err, knowledge.ErrNotFound):
@@ -196,30 +171,17 @@ func notInWorkspace(id int64) Reply {
 }
 
 // list answers "/materials [topic] [top|new] [page N]".
-func (h materialHandlers) list(ctx context.Context, ws string, words []string) (Reply, error) {
+func (h materialHandlers) list(ctx context.Context, ws string, cmd Command) (Reply, error) {
 	q := knowledge.ListQuery{Limit: materialsPageSize}
+	if cmd.Option("sort") == "top" {
+		q.Order = knowledge.Top
+	}
 	page := 1
-	var rest []string
-	for i := 0; i < len(words); i++ {
-		switch w := strings.ToLower(words[i]); {
-		case w == "top" || w == "popular" || w == "upvoted":
-			q.Order = knowledge.Top
-		case w == "new" || w == "newest" || w == "latest":
-			q.Order = knowledge.Newest
-		case w == "page" && i+1 < len(words):
-			if n, err := strconv.Atoi(words[i+1]); err == nil && n > 0 && n < 1e6 {
-				page = n
-				i++
-				continue
-			}
-			rest = append(rest, words[i])
-		default:
-			rest = append(rest, words[i])
-		}
+	if n, ok := cmd.Int("page"); ok {
+		page = int(n)
 	}
 	var topic *knowledge.Topic
-	if len(rest) > 0 {
-		query := strings.Join(rest, " ")
+	if query := cmd.Option("topic"); query != "" {
 		res := h.kb.Resolve(query)
 		if res.Topic == nil {
 			r := noTopic(query, res.Suggestions)

@@ -42,7 +42,7 @@ func boltStore(t *testing.T) knowledge.MaterialStore {
 // as runs a command as a user of a Slack workspace.
 func as(r *Router, team, user string, admin bool, name, text string) Reply {
 	return r.Dispatch(context.Background(), Command{Platform: PlatformSlack, Workspace: team, Channel: "C1",
-		User: user, UserName: "name-" + user, IsAdmin: admin, Name: name, Text: text})
+		User: user, UserName: "name-" + user, IsAdmin: admin, Name: name, Text: text}).Full()
 }
 
 func TestShareAndMaterials(t *testing.T) {
@@ -89,12 +89,12 @@ func TestShareAndMaterials(t *testing.T) {
 		t.Errorf("topic list: %q with %d entries", byTopic.Title, len(byTopic.Sections))
 	}
 
-	// /explain lists the workspace's links on its topic, before the references.
+	// /explain lists the workspace's links on its topic, after the topic's own sections.
 	ex := as(r, "T1", "U9", false, "explain", "raft")
 	var found bool
 	for i, s := range ex.Sections {
 		if s.Heading == "Shared in this workspace" {
-			found = strings.Contains(s.Body, "https://raft.github.io/") && i == len(ex.Sections)-2
+			found = strings.Contains(s.Body, "https://raft.github.io/") && i == len(ex.Sections)-1
 		}
 	}
 	if !found {
@@ -142,8 +142,8 @@ func TestRemoveRules(t *testing.T) {
 	}{
 		{"another member", "T1", "U2", false, "remove 1", "Not removed"},
 		{"admin of another workspace", "T2", "U2", true, "remove 2", "No material #2"},
-		{"no id", "T1", "U1", false, "remove", "Which material?"},
-		{"bad id", "T1", "U1", false, "remove abc", "Which material?"},
+		{"no id", "T1", "U1", false, "remove", "How to use /materials"},
+		{"bad id", "T1", "U1", false, "remove abc", "How to use /materials"},
 		{"unknown id", "T1", "U1", false, "remove 99", "No material #99"},
 		{"the sharer", "T1", "U1", false, "remove 1", "Removed #1"},
 		{"already removed", "T1", "U1", false, "remove 1", "No material #1"},

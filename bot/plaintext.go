@@ -12,6 +12,7 @@ const textWidth = 88
 // Markdown emphasis removed, buttons shown as the commands they run. invoke is what precedes a
 // command a user can type next ("careerbot " in a shell).
 func PlainText(r Reply, invoke string) string {
+	r = r.Full()
 	var b strings.Builder
 	b.WriteString(stripInline(r.Title))
 	b.WriteString("\n")

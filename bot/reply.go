@@ -1,5 +1,7 @@
 package bot
 
+import "strings"
+
 // Visibility says who sees a reply.
 type Visibility int
 
@@ -27,6 +29,47 @@ type Reply struct {
 	// NotFound marks a reply that answers a request it could not fulfil (no topic matches),
 	// so callers such as the terminal can exit non-zero.
 	NotFound bool
+
+	// Stock, when set, is the fixed part of the reply: content built once and shared by every
+	// request that shows it (a topic's explanation), which renderers prepare ahead of time
+	// (Router.Stock lists every stock reply). The reply shows the stock's title, text and
+	// fields unless it sets its own, then the stock's sections, links and buttons followed by
+	// its own; its own footer replaces the stock's. A stock reply is never modified.
+	Stock *Reply
+}
+
+// Full returns the reply with its stock merged in, for renderers that do not prepare stock
+// replies.
+func (r Reply) Full() Reply {
+	s := r.Stock
+	if s == nil {
+		return r
+	}
+	out := r
+	out.Stock = nil
+	if out.Title == "" {
+		out.Title = s.Title
+	}
+	if out.Text == "" {
+		out.Text = s.Text
+	}
+	out.Fields = concat(s.Fields, r.Fields)
+	out.Sections = concat(s.Sections, r.Sections)
+	out.Links = concat(s.Links, r.Links)
+	out.Buttons = concat(s.Buttons, r.Buttons)
+	if out.Footer == "" {
+		out.Footer = s.Footer
+	}
+	return out
+}
+
+// concat is a followed by b in a new slice, so neither is ever written through the result.
+func concat[T any](a, b []T) []T {
+	if len(b) == 0 {
+		return a[:len(a):len(a)]
+	}
+	out := make([]T, 0, len(a)+len(b))
+	return append(append(out, a...), b...)
 }
 
 // Section is a titled block of text. When URL is set, the heading links to it.
@@ -59,6 +102,7 @@ type Button struct {
 type Action struct {
 	Command string
 	Args    string
+	Public  bool // run it for the channel: the "Share in channel" button
 }
 
 // Line returns the action as the command line a user would type, without the slash.
@@ -73,6 +117,32 @@ func (a Action) Line() string {
 func (a Action) For(base Command) Command {
 	base.Name = a.Command
 	base.Text = a.Args
-	base.Options = nil
+	base.Sub, base.Options = "", nil
+	base.Public = a.Public
 	return base
+}
+
+// publicPrefix starts an encoded action that runs for the channel.
+const publicPrefix = "public:"
+
+// Encode is the action as a platform button carries it (Slack's value, Discord's custom_id
+// after its prefix): the command line, after "public:" for a share button.
+func (a Action) Encode() string {
+	switch {
+	case !a.Public:
+		return a.Line()
+	case a.Args == "":
+		return publicPrefix + a.Command
+	}
+	return publicPrefix + a.Command + " " + a.Args
+}
+
+// DecodeAction reads an action Encode wrote. It reports false for anything else.
+func DecodeAction(s string) (Action, bool) {
+	line, public := strings.CutPrefix(s, publicPrefix)
+	name, text, err := Parse(line)
+	if err != nil {
+		return Action{}, false
+	}
+	return Action{Command: name, Args: text, Public: public}, true
 }

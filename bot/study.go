@@ -7,31 +7,96 @@ import (
 	"github.com/careerbot/careerbot/knowledge"
 )
 
-// RegisterStudy routes the study commands to r: /explain, /topics and help, and, when lib is not
-// nil, /share and /materials with the workspace's shared links under each explanation.
+// Limits of what users type, for the specs of the study commands.
+const (
+	maxQuery = knowledge.MaxQuery
+	maxURL   = knowledge.MaxURL
+	maxNote  = knowledge.MaxNote
+)
+
+// RegisterStudy routes the study commands to r: /explain and /topics and, when lib is not nil,
+// /share and /materials with the workspace's shared links under each explanation. It also
+// registers the "topics" autocomplete source. Register help (RegisterHelp) after it.
 func RegisterStudy(r *Router, kb *knowledge.Base, lib *knowledge.Library, log *slog.Logger) {
-	explain := explainHandler{kb: kb}
+	explain := newExplainHandler(kb)
 	var mh *materialHandlers
 	if lib != nil {
 		mh = &materialHandlers{kb: kb, lib: lib, log: log, now: time.Now}
 		explain.materials = mh
 	}
-	r.Handle(Spec{Name: "explain", Usage: "<topic or question>", Option: "topic",
-		Summary: "Explain a distributed-architecture topic: how it works, trade-offs, an example, pitfalls."},
-		explain)
-	r.Handle(Spec{Name: "topics", Usage: "[category]", Option: "category",
-		Summary: "List the topics, all of them or one category's."},
-		topicsHandler{kb: kb})
-	if mh != nil {
-		r.Handle(Spec{Name: "share", Usage: "<url> [topic] [note]",
-			Summary: "Save a study link for this workspace, tagged with a topic."},
-			HandlerFunc(mh.share))
-		r.Handle(Spec{Name: "materials", Usage: "[topic] [top] · remove <id>", Option: "topic", Admin: true,
-			Summary: "List this workspace's shared links, newest or most upvoted first; remove your own."},
-			HandlerFunc(mh.materials))
+	r.Completer("topics", func(input string, n int) []Choice {
+		topics := kb.Suggest(input, n)
+		out := make([]Choice, len(topics))
+		for i, t := range topics {
+			out[i] = Choice{Name: t.Title, Value: t.ID}
+		}
+		return out
+	})
+	topic := func(desc string, required bool) Option {
+		return Option{Name: "topic", Description: desc, Required: required, Complete: "topics", MaxLength: maxQuery, Rest: true}
 	}
-	r.Handle(Spec{Name: "help", Summary: "What careerbot can do."}, helpHandler{router: r})
-	r.Handle(Spec{Name: "careerbot", Usage: "[command]", Hidden: true,
-		Summary: "What careerbot can do (/careerbot help), or any command after it (/careerbot explain raft)."},
-		careerbotHandler{router: r})
+	r.Handle(Spec{Name: "explain", Form: Form{
+		Summary:   "Explain a distributed-architecture topic: how it works, trade-offs, an example, pitfalls.",
+		Usage:     "<topic or question>",
+		Examples:  []string{"explain raft", "explain 2pc", "explain how does raft elect a leader"},
+		Options:   []Option{topic("A topic or a question, e.g. raft, 2pc, how does raft elect a leader", false)},
+		Shareable: true,
+	}, Questions: true}, explain)
+
+	categories := make([]Choice, 0, len(knowledge.Categories()))
+	for _, c := range knowledge.Categories() {
+		categories = append(categories, Choice{Name: c.Name, Value: c.ID})
+	}
+	r.Handle(Spec{Name: "topics", Form: Form{
+		Summary:  "List the topics, all of them or one category's.",
+		Usage:    "[category]",
+		Examples: []string{"topics", "topics consensus"},
+		Options: []Option{{Name: "category", Description: "Only this category's topics", Choices: categories,
+			Rest: true}},
+		Shareable: true,
+	}}, topicsHandler{kb: kb})
+
+	if mh == nil {
+		return
+	}
+	r.Handle(Spec{Name: "share", Form: Form{
+		Summary:  "Save a study link for this workspace, tagged with a topic.",
+		Usage:    "<url> [topic] [note]",
+		Examples: []string{"share https://raft.github.io raft the visualisation helps"},
+		Options: []Option{
+			{Name: "url", Description: "The link (http or https)", Required: true, MaxLength: maxURL},
+			{Name: "topic", Description: "What it is about; guessed from the link and note when left out",
+				Complete: "topics", MaxLength: maxQuery, Take: mh.topicWords},
+			{Name: "note", Description: "Why it is worth reading", MaxLength: maxNote, Rest: true},
+		},
+	}}, HandlerFunc(mh.share))
+
+	id := func(desc string) Option {
+		return Option{Name: "id", Description: desc, Type: Integer, Required: true, MinValue: 1, MaxValue: 1 << 53}
+	}
+	r.Handle(Spec{Name: "materials", Form: Form{
+		Summary: "List this workspace's shared links, newest or most upvoted first; remove your own.",
+	}, Subcommands: []Subcommand{
+		{Name: "list", Default: true, Form: Form{
+			Summary:  "This workspace's shared links, newest or most upvoted first",
+			Examples: []string{"materials", "materials raft top", "materials page 2"},
+			Options: []Option{
+				topic("Only links on this topic", false),
+				{Name: "sort", Description: "Order of the list", Choices: []Choice{
+					{Name: "Newest first", Value: "new", Aliases: []string{"newest", "latest"}},
+					{Name: "Most upvoted first", Value: "top", Aliases: []string{"popular", "upvoted"}}}},
+				{Name: "page", Description: "Page of the list", Type: Integer, Named: true, MinValue: 1, MaxValue: 1e6},
+			},
+			Shareable: true,
+		}},
+		{Name: "remove", Aliases: []string{"rm", "delete"}, Form: Form{
+			Summary:  "Remove a link you shared (admins: any link)",
+			Examples: []string{"materials remove 42"},
+			Options:  []Option{id("The link's number, as /materials shows it")},
+			Access:   AdminAware,
+		}},
+		{Name: "upvote", Aliases: []string{"vote"}, Hidden: true, Form: Form{
+			Options: []Option{id("The link's number")},
+		}},
+	}, Home: "Newest shared material"}, HandlerFunc(mh.materials))
 }

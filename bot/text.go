@@ -2,28 +2,13 @@ package bot
 
 import (
 	"strings"
-	"unicode/utf8"
+
+	"github.com/careerbot/careerbot/bot/markdown"
 )
 
 // Shorten cuts s to at most n characters (runes), at a word boundary when there is one in the
-// second half, and marks the cut with an ellipsis. Renderers use it to stay within platform limits.
-func Shorten(s string, n int) string {
-	if n <= 0 {
-		return ""
-	}
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	runes := []rune(s)[:n-1]
-	cut := len(runes)
-	for i := len(runes) - 1; i >= len(runes)/2; i-- {
-		if runes[i] == ' ' || runes[i] == '\n' {
-			cut = i
-			break
-		}
-	}
-	return strings.TrimRight(string(runes[:cut]), " \n") + "…"
-}
+// second half, and marks the cut with an ellipsis; see markdown.Shorten.
+func Shorten(s string, n int) string { return markdown.Shorten(s, n) }
 
 // quoteMarks are removed from quoted user input: they would open formatting around the quote.
 var quoteMarks = strings.NewReplacer("`", "", "*", "")

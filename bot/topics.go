@@ -14,7 +14,7 @@ type topicsHandler struct {
 }
 
 func (h topicsHandler) Handle(_ context.Context, cmd Command) (Reply, error) {
-	arg := Clean(cmd.Arg("category"))
+	arg := cmd.Option("category")
 	if arg == "" {
 		return h.index(), nil
 	}

@@ -3,87 +3,88 @@ package discord
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/careerbot/careerbot/bot"
-	"github.com/careerbot/careerbot/knowledge"
 )
 
-// Discord's limits on command definitions (docs: "Application Commands").
+// Discord's limits on command definitions and autocomplete (docs: "Application Commands").
 const (
-	maxDescription = 100
-	maxChoices     = 25
-	maxChoiceName  = 100
+	maxChoices    = 25
+	maxChoiceName = 100
+	maxChoiceLen  = 100
 )
 
-// autocompleted are the option names whose values are topics, suggested as the user types.
-var autocompleted = map[string]bool{"topic": true}
-
-// options are the Discord options of each command the core routes. A command without an entry
-// gets the single free-text option its Spec names, so a new core command appears on Discord
-// with no change here beyond, at most, an entry in this table.
-func options(spec bot.Spec) []*discordgo.ApplicationCommandOption {
-	topic := func(required bool, desc string) *discordgo.ApplicationCommandOption {
-		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: "topic",
-			Description: desc, Required: required, Autocomplete: true, MaxLength: knowledge.MaxQuery}
-	}
-	switch spec.Name {
-	case "explain":
-		return []*discordgo.ApplicationCommandOption{topic(true, "A topic or a question, e.g. raft, 2pc, how does raft elect a leader")}
-	case "topics":
-		choices := make([]*discordgo.ApplicationCommandOptionChoice, 0, len(knowledge.Categories()))
-		for _, c := range knowledge.Categories() {
-			choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: c.Name, Value: c.ID})
-		}
-		return []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionString, Name: "category",
-			Description: "Only this category's topics", Choices: choices}}
-	case "share":
-		return []*discordgo.ApplicationCommandOption{
-			{Type: discordgo.ApplicationCommandOptionString, Name: "url", Description: "The link (http or https)",
-				Required: true, MaxLength: knowledge.MaxURL},
-			topic(false, "What it is about; guessed from the link and note when left out"),
-			{Type: discordgo.ApplicationCommandOptionString, Name: "note", Description: "Why it is worth reading",
-				MaxLength: knowledge.MaxNote},
-		}
-	case "materials":
-		minID := 1.0
-		return []*discordgo.ApplicationCommandOption{
-			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "list", Description: "This server's shared links",
-				Options: []*discordgo.ApplicationCommandOption{
-					topic(false, "Only links on this topic"),
-					{Type: discordgo.ApplicationCommandOptionString, Name: "sort", Description: "Order of the list",
-						Choices: []*discordgo.ApplicationCommandOptionChoice{
-							{Name: "Newest first", Value: "new"}, {Name: "Most upvoted first", Value: "top"}}},
-				}},
-			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "remove", Description: "Remove a link you shared (Manage Channels: any link)",
-				Options: []*discordgo.ApplicationCommandOption{
-					{Type: discordgo.ApplicationCommandOptionInteger, Name: "id", Description: "The link's number, as /materials list shows it",
-						Required: true, MinValue: &minID}}},
-		}
-	}
-	if spec.Option == "" {
-		return nil
-	}
-	return []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionString, Name: spec.Option,
-		Description: spec.Usage, Required: false}}
-}
-
-// Definitions returns the application commands for the commands the core routes: every one but
-// Slack's umbrella command, which Discord users do not need (they have /help).
+// Definitions returns the application commands for the specs registered on Discord
+// (bot.Router.Commands(bot.PlatformDiscord)): each spec's options, or its listed subcommands with
+// theirs, with their types, bounds, choices and autocomplete, as the core declares them.
 func Definitions(specs []bot.Spec) []*discordgo.ApplicationCommand {
 	var defs []*discordgo.ApplicationCommand
 	for _, s := range specs {
-		if s.Name == "careerbot" {
+		if !s.On(bot.PlatformDiscord) {
 			continue
 		}
-		defs = append(defs, &discordgo.ApplicationCommand{
+		def := &discordgo.ApplicationCommand{
 			Type:        discordgo.ChatApplicationCommand,
 			Name:        s.Name,
-			Description: bot.Shorten(s.Summary, maxDescription),
-			Options:     options(s),
-		})
+			Description: bot.Shorten(s.Summary, 100),
+			Options:     options(s.Options),
+		}
+		for _, sc := range s.Subcommands {
+			if sc.Hidden {
+				continue
+			}
+			def.Options = append(def.Options, &discordgo.ApplicationCommandOption{
+				Type:        discordgo.ApplicationCommandOptionSubCommand,
+				Name:        sc.Name,
+				Description: bot.Shorten(sc.Summary, 100),
+				Options:     options(sc.Options),
+			})
+		}
+		defs = append(defs, def)
 	}
 	return defs
+}
+
+// options declares a form's options. Discord wants required options first; the core's specs
+// already keep them so.
+func options(opts []bot.Option) []*discordgo.ApplicationCommandOption {
+	var out []*discordgo.ApplicationCommandOption
+	for _, o := range opts {
+		d := &discordgo.ApplicationCommandOption{
+			Name:         o.Name,
+			Description:  o.Description,
+			Required:     o.Required,
+			Autocomplete: o.Complete != "" && len(o.Choices) == 0,
+		}
+		switch o.Type {
+		case bot.Integer:
+			d.Type = discordgo.ApplicationCommandOptionInteger
+			if o.MinValue != 0 || o.MaxValue != 0 {
+				lo := float64(o.MinValue)
+				d.MinValue = &lo
+			}
+			if o.MaxValue != 0 {
+				d.MaxValue = float64(o.MaxValue)
+			}
+		case bot.Boolean:
+			d.Type = discordgo.ApplicationCommandOptionBoolean
+		default:
+			d.Type = discordgo.ApplicationCommandOptionString
+			if o.MinLength > 0 {
+				d.MinLength = &o.MinLength
+			}
+			d.MaxLength = o.MaxLength
+		}
+		if len(o.Choices) <= maxChoices {
+			for _, c := range o.Choices {
+				d.Choices = append(d.Choices, &discordgo.ApplicationCommandOptionChoice{Name: c.Name, Value: c.Value})
+			}
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // Register bulk-overwrites careerbot's commands: globally, or in one guild (instant, for
@@ -98,27 +99,61 @@ func (a *Adapter) Register(ctx context.Context, defs []*discordgo.ApplicationCom
 	return nil
 }
 
-// autocomplete answers the focused option with up to 25 topics ranked by the /explain resolver.
+// command turns an application command into a bot command: the subcommand, if any, and every
+// option by name, which the router checks against the command's spec.
+func command(in *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) bot.Command {
+	cmd := base(in)
+	cmd.Name = data.Name
+	cmd.Options = map[string]string{}
+	opts := data.Options
+	if len(opts) == 1 && opts[0].Type == discordgo.ApplicationCommandOptionSubCommand {
+		cmd.Sub, opts = opts[0].Name, opts[0].Options
+	}
+	for _, o := range opts {
+		cmd.Options[o.Name] = optionValue(o)
+	}
+	return cmd
+}
+
+// autocomplete answers the focused option with up to 25 suggestions from the option's source in
+// the core.
 func (a *Adapter) autocomplete(data discordgo.ApplicationCommandInteractionData) *discordgo.InteractionResponse {
 	choices := []*discordgo.ApplicationCommandOptionChoice{}
-	if o := focused(data.Options); o != nil && autocompleted[o.Name] {
-		for _, t := range a.topics.Suggest(optionValue(o), maxChoices) {
-			choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: bot.Shorten(t.Title, maxChoiceName), Value: t.ID})
+	sub, opts := "", data.Options
+	if len(opts) == 1 && opts[0].Type == discordgo.ApplicationCommandOptionSubCommand {
+		sub, opts = opts[0].Name, opts[0].Options
+	}
+	if o := focused(opts); o != nil {
+		for _, c := range a.router.Complete(data.Name, sub, o.Name, optionValue(o), maxChoices) {
+			if len(c.Value) > maxChoiceLen {
+				continue
+			}
+			choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: bot.Shorten(c.Name, maxChoiceName), Value: c.Value})
 		}
 	}
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 		Data: &discordgo.InteractionResponseData{Choices: choices}}
 }
 
-// focused finds the option the user is typing, inside subcommands too.
+// focused finds the option the user is typing.
 func focused(opts []*discordgo.ApplicationCommandInteractionDataOption) *discordgo.ApplicationCommandInteractionDataOption {
 	for _, o := range opts {
 		if o.Focused {
 			return o
 		}
-		if f := focused(o.Options); f != nil {
-			return f
-		}
 	}
 	return nil
+}
+
+// optionValue reads an option's value as text without trusting its declared type.
+func optionValue(o *discordgo.ApplicationCommandInteractionDataOption) string {
+	switch v := o.Value.(type) {
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(v)
+	}
+	return ""
 }

@@ -21,7 +21,6 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/careerbot/careerbot/bot"
-	"github.com/careerbot/careerbot/knowledge"
 )
 
 // DefaultAPIURL is Discord's REST base.
@@ -45,16 +44,11 @@ type Metrics interface {
 	RejectedRequest(platform, reason string)
 }
 
-// Topics suggests topics for autocomplete; *knowledge.Base implements it.
-type Topics interface {
-	Suggest(input string, n int) []*knowledge.Topic
-}
-
 // Adapter serves Discord.
 type Adapter struct {
 	cfg     Config
 	router  *bot.Router
-	topics  Topics
+	render  *Renderer // with the router's stock replies prepared
 	log     *slog.Logger
 	metrics Metrics
 	rest    *discordgo.Session // REST only: interaction callbacks, edits, posting, registration
@@ -65,7 +59,7 @@ type Adapter struct {
 }
 
 // New returns an adapter; metrics may be nil.
-func New(cfg Config, router *bot.Router, topics Topics, log *slog.Logger, metrics Metrics) (*Adapter, error) {
+func New(cfg Config, router *bot.Router, log *slog.Logger, metrics Metrics) (*Adapter, error) {
 	if cfg.APIURL == "" {
 		cfg.APIURL = DefaultAPIURL
 	}
@@ -76,7 +70,7 @@ func New(cfg Config, router *bot.Router, topics Topics, log *slog.Logger, metric
 	if err != nil {
 		return nil, err
 	}
-	return &Adapter{cfg: cfg, router: router, topics: topics, log: log.With("platform", "discord"),
+	return &Adapter{cfg: cfg, router: router, render: NewRenderer(router.Stock()), log: log.With("platform", "discord"),
 		metrics: metrics, rest: rest, now: time.Now}, nil
 }
 

@@ -66,7 +66,7 @@ func newHarness(t testing.TB, slow time.Duration) *harness {
 	router := bot.NewRouter(log, metrics)
 	bot.RegisterStudy(router, kb, knowledge.NewLibrary(store, kb), log)
 	a, err := New(Config{BotToken: "bot-token", ApplicationID: "APP1", PublicKey: pub, APIURL: fake.APIURL(),
-		AckBudget: 300 * time.Millisecond}, router, kb, log, metrics)
+		AckBudget: 300 * time.Millisecond}, router, log, metrics)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,14 +344,24 @@ func TestComponentClicks(t *testing.T) {
 	if r.Type != discordgo.InteractionResponseChannelMessageWithSource || embedTitle(r) != "Paxos" || r.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
 		t.Errorf("related-topic click: type %d %q flags %d", r.Type, embedTitle(r), r.Data.Flags)
 	}
-	r = click(CustomIDPrefix + SharePrefix + "explain raft")
+	r = click(CustomIDPrefix + "public:" + "explain raft")
 	if embedTitle(r) != "Raft consensus algorithm" || r.Data.Flags&discordgo.MessageFlagsEphemeral != 0 {
 		t.Errorf("share-in-channel click: %q flags %d", embedTitle(r), r.Data.Flags)
 	}
-	code, _ := h.post(interaction(discordgo.InteractionMessageComponent,
-		map[string]any{"custom_id": "someone-else:1", "component_type": 2}, member("U1", memberPerms)), nil, nil)
-	if code != 400 {
-		t.Errorf("a foreign custom_id: %d", code)
+	// Buttons careerbot cannot run (another app's id, a removed command, a mangled id) are
+	// answered, privately, instead of failing the interaction.
+	for _, id := range []string{"someone-else:1", CustomIDPrefix + "jobs subscribe kafka", CustomIDPrefix, CustomIDPrefix + "\x00"} {
+		code, raw := h.post(interaction(discordgo.InteractionMessageComponent,
+			map[string]any{"custom_id": id, "component_type": 2}, member("U1", memberPerms)), nil, nil)
+		if code != 200 {
+			t.Errorf("custom_id %q: HTTP %d, want 200", id, code)
+			continue
+		}
+		r := decode(t, raw)
+		if r.Type != discordgo.InteractionResponseChannelMessageWithSource || r.Data.Flags&discordgo.MessageFlagsEphemeral == 0 ||
+			embedTitle(r) != "This button no longer works" {
+			t.Errorf("custom_id %q: type %d, flags %d, %q", id, r.Type, r.Data.Flags, embedTitle(r))
+		}
 	}
 }
 
@@ -404,7 +414,7 @@ var (
 // documented constraints.
 func TestRegistration(t *testing.T) {
 	h := newHarness(t, 0)
-	defs := Definitions(h.adapter.router.Commands())
+	defs := Definitions(h.adapter.router.Commands(bot.PlatformDiscord))
 	if err := h.adapter.Register(context.Background(), defs, "G42"); err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -107,29 +106,18 @@ func (a *Adapter) handle(ctx context.Context, in *discordgo.Interaction, respond
 		if !ok {
 			return
 		}
-		cmd := command(in, data)
-		a.run(ctx, in, cmd, "", respond)
+		a.run(ctx, in, func(ctx context.Context) bot.Reply { return a.router.Dispatch(ctx, command(in, data)) }, false, respond)
 	case discordgo.InteractionMessageComponent:
-		data, ok := in.Data.(discordgo.MessageComponentInteractionData)
-		if !ok {
-			return
+		// A button careerbot cannot read (an old message, a removed feature) still gets an
+		// answer: the router says it no longer works.
+		var encoded string
+		if data, ok := in.Data.(discordgo.MessageComponentInteractionData); ok {
+			encoded, _ = strings.CutPrefix(data.CustomID, CustomIDPrefix)
+			if !strings.HasPrefix(data.CustomID, CustomIDPrefix) {
+				encoded = ""
+			}
 		}
-		line, ok := strings.CutPrefix(data.CustomID, CustomIDPrefix)
-		if !ok {
-			return
-		}
-		line, public := strings.CutPrefix(line, SharePrefix)
-		name, text, err := bot.Parse(line)
-		if err != nil {
-			return
-		}
-		cmd := base(in)
-		cmd.Name, cmd.Text = name, text
-		visibility := ""
-		if public {
-			visibility = "public"
-		}
-		a.run(ctx, in, cmd, visibility, respond)
+		a.press(ctx, in, encoded, respond)
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		data, ok := in.Data.(discordgo.ApplicationCommandInteractionData)
 		if !ok {
@@ -141,27 +129,29 @@ func (a *Adapter) handle(ctx context.Context, in *discordgo.Interaction, respond
 	}
 }
 
-// run dispatches a command and answers within the ack budget: the reply itself when it is
-// ready, else a deferred response (type 5) completed by editing the original response.
-func (a *Adapter) run(ctx context.Context, in *discordgo.Interaction, cmd bot.Command, visibility string, respond respondFunc) {
+// press answers a button click: the command its custom_id carries, run through the core.
+func (a *Adapter) press(ctx context.Context, in *discordgo.Interaction, encoded string, respond respondFunc) {
+	act, ok := bot.DecodeAction(encoded)
+	a.run(ctx, in, func(ctx context.Context) bot.Reply { return a.router.Press(ctx, base(in), encoded) },
+		ok && act.Public, respond)
+}
+
+// run answers within the ack budget: the reply itself when it is ready, else a deferred
+// response (type 5) completed by editing the original response. public says whether a deferred
+// response is for the channel.
+func (a *Adapter) run(ctx context.Context, in *discordgo.Interaction, work func(context.Context) bot.Reply, public bool, respond respondFunc) {
 	bot.Within(ctx, &a.later, a.cfg.AckBudget,
-		func(ctx context.Context) bot.Reply {
-			reply := a.router.Dispatch(ctx, cmd)
-			if visibility == "public" {
-				reply.Visibility = bot.Public
-			}
-			return reply
-		},
+		work,
 		func(reply bot.Reply) {
 			resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
-				Data: Render(reply, RenderOptions{ShareLine: shareLine(cmd)})}
+				Data: a.render.Render(reply)}
 			if err := respond(resp); err != nil {
-				a.log.WarnContext(ctx, "interaction response failed", "command", cmd.Name, "err", err)
+				a.log.WarnContext(ctx, "interaction response failed", "err", err)
 			}
 		},
 		func() {
 			flags := discordgo.MessageFlagsEphemeral
-			if visibility == "public" {
+			if public {
 				flags = 0
 			}
 			if err := respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
@@ -174,19 +164,11 @@ func (a *Adapter) run(ctx context.Context, in *discordgo.Interaction, cmd bot.Co
 
 // editOriginal completes a deferred response.
 func (a *Adapter) editOriginal(ctx context.Context, in *discordgo.Interaction, reply bot.Reply) {
-	data := Render(reply, RenderOptions{ShareLine: ""})
+	data := a.render.Render(reply)
 	edit := &discordgo.WebhookEdit{Embeds: &data.Embeds, Components: &data.Components, AllowedMentions: data.AllowedMentions}
 	if _, err := a.rest.InteractionResponseEdit(in, edit, discordgo.WithContext(ctx)); err != nil {
 		a.log.WarnContext(ctx, "completing a deferred response failed", "err", err)
 	}
-}
-
-// shareLine is the command line a "Share in channel" button re-runs.
-func shareLine(cmd bot.Command) string {
-	if cmd.Text == "" {
-		return cmd.Name
-	}
-	return cmd.Name + " " + cmd.Text
 }
 
 // base is the command skeleton of an interaction: who, where, with what rights. The rights are
@@ -213,46 +195,4 @@ func base(in *discordgo.Interaction) bot.Command {
 		cmd.Workspace = "dm-" + cmd.User
 	}
 	return cmd
-}
-
-// command turns an application command into a bot command. Named options go to Options and are
-// also rebuilt into Text the way a Slack user would type them: a subcommand other than the
-// default listing comes first ("remove 42"), then the values in the order Discord sent them.
-func command(in *discordgo.Interaction, data discordgo.ApplicationCommandInteractionData) bot.Command {
-	cmd := base(in)
-	cmd.Name = data.Name
-	cmd.Options = map[string]string{}
-	opts := data.Options
-	var words []string
-	if len(opts) == 1 && opts[0].Type == discordgo.ApplicationCommandOptionSubCommand {
-		sub := opts[0]
-		if sub.Name != "list" && sub.Name != "search" {
-			words = append(words, sub.Name)
-		}
-		cmd.Options["subcommand"] = sub.Name
-		opts = sub.Options
-	}
-	for _, o := range opts {
-		v := optionValue(o)
-		if v == "" {
-			continue
-		}
-		cmd.Options[o.Name] = v
-		words = append(words, v)
-	}
-	cmd.Text = strings.Join(words, " ")
-	return cmd
-}
-
-// optionValue reads an option's value as text without trusting its declared type.
-func optionValue(o *discordgo.ApplicationCommandInteractionDataOption) string {
-	switch v := o.Value.(type) {
-	case string:
-		return v
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	case bool:
-		return strconv.FormatBool(v)
-	}
-	return ""
 }

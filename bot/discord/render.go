@@ -14,19 +14,9 @@ import (
 	"github.com/careerbot/careerbot/internal/sanitize"
 )
 
-// RenderOptions adjust Render.
-type RenderOptions struct {
-	// ShareLine, when set and the reply is ephemeral, adds a "Share in channel" button whose
-	// custom_id is CustomIDPrefix + SharePrefix + ShareLine (when that fits in 100 characters).
-	ShareLine string
-}
-
-// Button custom ids: CustomIDPrefix, then the command line the button runs; a share button puts
-// SharePrefix before the line.
-const (
-	CustomIDPrefix = "cb:"     // every button careerbot makes; the rest is the command line it runs
-	SharePrefix    = "public:" // after CustomIDPrefix: re-run the command for the channel
-)
+// CustomIDPrefix starts the custom_id of every button careerbot makes; the rest is the
+// button's encoded action (bot.Action.Encode): the command line it runs.
+const CustomIDPrefix = "cb:"
 
 // BrandColor is the colour of the bar beside every careerbot embed.
 const BrandColor = 0x3B6EA8
@@ -57,7 +47,6 @@ const (
 	zeroWidthSpace = "\u200b"
 	// shortenedNote goes in the footer when trailing content was left out.
 	shortenedNote   = "Reply shortened to fit in Discord."
-	shareLabel      = "Share in channel"
 	emptyEmbedText  = "careerbot" // Discord refuses an empty embed
 	truncatedMarker = "\n…"
 )
@@ -68,29 +57,136 @@ const (
 // it can neither mention (ping or look like a mention) nor disguise a link, while Discord's own
 // Markdown (**bold**, `code`, fenced blocks, "- " lists) keeps working; allowed_mentions is an
 // empty list besides. Components is never nil, so an update or edit removes old buttons.
-func Render(r bot.Reply, opts RenderOptions) *discordgo.InteractionResponseData {
+func Render(r bot.Reply) *discordgo.InteractionResponseData {
+	var rd *Renderer
+	return rd.Render(r)
+}
+
+// MessageSend returns the same rendering as a channel message (for posting with the REST API).
+// A channel message is public: it has no flags.
+func MessageSend(r bot.Reply) *discordgo.MessageSend {
+	var rd *Renderer
+	embed, rows := rd.embed(r)
+	return &discordgo.MessageSend{Embeds: []*discordgo.MessageEmbed{embed}, Components: rows, AllowedMentions: noMentions()}
+}
+
+// Renderer renders replies like Render, with the stock replies it was given (bot.Reply.Stock)
+// prepared once: a reply that adds sections, buttons or a footer to a stock costs only what it
+// adds. The zero value and nil prepare nothing. A Renderer is read-only after NewRenderer and
+// safe for concurrent use.
+type Renderer struct {
+	stock map[*bot.Reply]*prepared
+}
+
+// prepared is a stock reply rendered once.
+type prepared struct {
+	embed   *discordgo.MessageEmbed
+	budget  int  // the description's budget it was rendered with
+	cut     bool // something was left out: requests render the whole reply again
+	buttons []discordgo.MessageComponent
+	ids     map[string]bool // custom ids of buttons
+	rows    []discordgo.MessageComponent
+}
+
+// NewRenderer prepares every stock reply (bot.Router.Stock).
+func NewRenderer(stock []*bot.Reply) *Renderer {
+	rd := &Renderer{stock: make(map[*bot.Reply]*prepared, len(stock))}
+	for _, s := range stock {
+		p := &prepared{ids: map[string]bool{}}
+		p.embed, p.budget, p.cut = renderEmbed(*s)
+		p.buttons = buttons(s.Buttons, p.ids, nil, 0)
+		p.rows = rows(p.buttons)
+		rd.stock[s] = p
+	}
+	return rd
+}
+
+// Render renders r; see the package function Render.
+func (rd *Renderer) Render(r bot.Reply) *discordgo.InteractionResponseData {
 	var flags discordgo.MessageFlags
-	share := ""
 	if r.Visibility != bot.Public { // anything but Public: never show more than asked
 		flags = discordgo.MessageFlagsEphemeral
-		share = opts.ShareLine
 	}
+	embed, rows := rd.embed(r)
 	return &discordgo.InteractionResponseData{
-		Embeds:          []*discordgo.MessageEmbed{renderEmbed(r)},
-		Components:      buttonRows(r.Buttons, share),
+		Embeds:          []*discordgo.MessageEmbed{embed},
+		Components:      rows,
 		AllowedMentions: noMentions(),
 		Flags:           flags,
 	}
 }
 
-// MessageSend returns the same rendering as a channel message (for posting with the REST API).
-// A channel message is public: it has no flags and no share button.
-func MessageSend(r bot.Reply) *discordgo.MessageSend {
-	return &discordgo.MessageSend{
-		Embeds:          []*discordgo.MessageEmbed{renderEmbed(r)},
-		Components:      buttonRows(r.Buttons, ""),
-		AllowedMentions: noMentions(),
+// embed is the reply's embed and button rows: from the prepared stock when the reply only adds
+// to it and nothing has to be cut, else rendered whole.
+func (rd *Renderer) embed(r bot.Reply) (*discordgo.MessageEmbed, []discordgo.MessageComponent) {
+	if r.Stock != nil {
+		var p *prepared
+		if rd != nil {
+			p = rd.stock[r.Stock]
+		}
+		if p != nil && r.Title == "" && r.Text == "" && len(r.Fields) == 0 && len(r.Links) == 0 {
+			if e, rows, ok := p.extend(r); ok {
+				return e, rows
+			}
+		}
+		r = r.Full()
 	}
+	e, _, _ := renderEmbed(r)
+	return e, rows(buttons(r.Buttons, map[string]bool{}, nil, 0))
+}
+
+// extend adds r's sections, buttons and footer to the prepared stock. It reports false when
+// the result would not be what rendering the whole reply gives: when anything must be cut.
+func (p *prepared) extend(r bot.Reply) (*discordgo.MessageEmbed, []discordgo.MessageComponent, bool) {
+	if p.cut {
+		return nil, nil, false
+	}
+	e := *p.embed
+	footer := ""
+	if r.Footer != "" {
+		footer = fitEscaped(stripBold(sanitize.Text(r.Footer)), maxEmbedFooter-noteRoom(), escapeText)
+	} else if p.embed.Footer != nil {
+		footer = p.embed.Footer.Text
+	}
+	if descriptionBudget(e.Title, footer) < p.budget {
+		return nil, nil, false
+	}
+	var more []*discordgo.MessageEmbedField
+	for _, s := range r.Sections {
+		more = append(more, sectionFields(s)...)
+	}
+	used := discordLen(e.Title) + discordLen(footer) + discordLen(e.Description)
+	for _, f := range e.Fields {
+		used += fieldLen(f)
+	}
+	for _, f := range more {
+		used += fieldLen(f)
+	}
+	if len(e.Fields)+len(more) > maxEmbedFields || used > maxEmbedTotal {
+		return nil, nil, false
+	}
+	if len(more) > 0 {
+		e.Fields = concat(p.embed.Fields, more)
+	}
+	if footer != "" && (p.embed.Footer == nil || footer != p.embed.Footer.Text) {
+		e.Footer = &discordgo.MessageEmbedFooter{Text: footer}
+	}
+	if len(r.Buttons) == 0 {
+		return &e, p.rows, true
+	}
+	added := buttons(r.Buttons, p.ids, map[string]bool{}, len(p.buttons))
+	if len(added) == 0 {
+		return &e, p.rows, true
+	}
+	full := len(p.buttons) / maxButtonsPerRow
+	return &e, concat(p.rows[:full:full], rows(concat(p.buttons[full*maxButtonsPerRow:], added))), true
+}
+
+// concat is a followed by b in a new slice, so a prepared stock's slices are never written
+// through.
+func concat[T any](a, b []T) []T {
+	out := make([]T, 0, len(a)+len(b))
+	return append(append(out, a...), b...)
 }
 
 // noMentions lets nothing in a message ping: a nil Parse would encode as null, which Discord
@@ -102,13 +198,15 @@ func noMentions() *discordgo.MessageAllowedMentions {
 // renderEmbed lays the reply out in one embed within every limit. The title and footer come
 // first, then the description (text and links), then fields in order until the 25 fields or the
 // 6,000 characters of an embed are used up; when something is left out, the footer says so.
-func renderEmbed(r bot.Reply) *discordgo.MessageEmbed {
-	noteRoom := discordLen(shortenedNote) + 1 // "\n" + note, always kept free in the footer
+// It also returns the budget the description had and whether anything was left out.
+func renderEmbed(r bot.Reply) (*discordgo.MessageEmbed, int, bool) {
+	noteRoom := noteRoom()
 	title := fitEscaped(sanitize.Text(r.Title), maxEmbedTitle, escapeText)
 	footer := fitEscaped(stripBold(sanitize.Text(r.Footer)), maxEmbedFooter-noteRoom, escapeText)
 	used := discordLen(title) + discordLen(footer)
 
-	description, shortened := renderDescription(r.Text, r.Links, min(maxEmbedDescription, maxEmbedTotal-used-noteRoom))
+	budget := descriptionBudget(title, footer)
+	description, shortened := renderDescription(r.Text, r.Links, budget)
 	used += discordLen(description)
 
 	var fields []*discordgo.MessageEmbedField
@@ -150,7 +248,15 @@ func renderEmbed(r bot.Reply) *discordgo.MessageEmbed {
 	if footer != "" {
 		embed.Footer = &discordgo.MessageEmbedFooter{Text: footer}
 	}
-	return embed
+	return embed, budget, shortened
+}
+
+// noteRoom is what is always kept free in the footer for "\n" + the shortened note.
+func noteRoom() int { return discordLen(shortenedNote) + 1 }
+
+// descriptionBudget is the room of the description beside a title and a footer.
+func descriptionBudget(title, footer string) int {
+	return min(maxEmbedDescription, maxEmbedTotal-discordLen(title)-discordLen(footer)-noteRoom())
 }
 
 func fieldLen(f *discordgo.MessageEmbedField) int { return discordLen(f.Name) + discordLen(f.Value) }
@@ -256,53 +362,66 @@ func sectionFields(s bot.Section) []*discordgo.MessageEmbedField {
 	return fields
 }
 
-// buttonRows lays buttons out five to a row, at most five rows. A button's custom_id is
-// CustomIDPrefix and the command line it runs, which the interaction handler reads back; a
-// button whose id would be too long or repeated is left out rather than sent cut. share, when
-// not empty, adds a last button that runs it in the channel, kept before any other.
-func buttonRows(buttons []bot.Button, share string) []discordgo.MessageComponent {
-	seen := map[string]bool{}
-	var shareButton *discordgo.Button
-	if strings.TrimSpace(share) != "" {
-		if id, ok := customID(SharePrefix + share); ok {
-			shareButton = &discordgo.Button{Label: shareLabel, Style: discordgo.PrimaryButton, CustomID: id}
-			seen[id] = true
+// buttons makes at most 25 buttons (5 rows of 5), have counting those made already; room is
+// kept for the public ones ("Share in channel"), whatever comes before them. A button's
+// custom_id is CustomIDPrefix and its encoded action, which the interaction handler reads back;
+// a button whose id would be too long, or is in seen or mine already, is left out rather than
+// sent cut. The ids of the buttons made are added to mine, or to seen when mine is nil.
+func buttons(bs []bot.Button, seen, mine map[string]bool, have int) []discordgo.MessageComponent {
+	if mine == nil {
+		mine = seen
+	}
+	ids := make([]string, len(bs))
+	public := 0
+	claimed := map[string]bool{} // ids of public buttons: no other button may take one first
+	for i, b := range bs {
+		id, ok := customID(b.Action.Encode())
+		if !ok || strings.TrimSpace(b.Action.Line()) == "" {
+			continue
+		}
+		ids[i] = id
+		if b.Action.Public && !claimed[id] {
+			public++
+			claimed[id] = true
 		}
 	}
-	room := maxActionRows * maxButtonsPerRow
-	if shareButton != nil {
-		room--
-	}
-	all := make([]discordgo.MessageComponent, 0, min(len(buttons)+1, maxActionRows*maxButtonsPerRow))
-	for _, b := range buttons {
-		if len(all) == room {
+	var out []discordgo.MessageComponent
+	for i, b := range bs {
+		room := maxActionRows*maxButtonsPerRow - have - len(out)
+		id := ids[i]
+		if room == 0 {
 			break
 		}
-		line := b.Action.Line()
-		id, ok := customID(line)
-		if !ok || seen[id] {
+		if id == "" || seen[id] || mine[id] || (!b.Action.Public && (room <= public || claimed[id])) {
 			continue
 		}
 		label := fitEscaped(sanitize.Text(b.Label), maxButtonLabel, escapeText)
 		if label == "" {
-			label = fitEscaped(sanitize.Text(line), maxButtonLabel, escapeText)
+			label = fitEscaped(sanitize.Text(b.Action.Line()), maxButtonLabel, escapeText)
+		}
+		style := discordgo.SecondaryButton
+		if b.Action.Public {
+			public--
+			style = discordgo.PrimaryButton
 		}
 		if label == "" {
 			continue
 		}
-		seen[id] = true
-		all = append(all, discordgo.Button{Label: label, Style: discordgo.SecondaryButton, CustomID: id})
+		mine[id] = true
+		out = append(out, discordgo.Button{Label: label, Style: style, CustomID: id})
 	}
-	if shareButton != nil {
-		all = append(all, *shareButton)
-	}
-	rows := []discordgo.MessageComponent{}
+	return out
+}
+
+// rows lays buttons out five to a row. It is never nil, so an edit removes old buttons.
+func rows(all []discordgo.MessageComponent) []discordgo.MessageComponent {
+	out := make([]discordgo.MessageComponent, 0, (len(all)+maxButtonsPerRow-1)/maxButtonsPerRow)
 	for len(all) > 0 {
 		n := min(len(all), maxButtonsPerRow)
-		rows = append(rows, discordgo.ActionsRow{Components: all[:n]})
+		out = append(out, discordgo.ActionsRow{Components: all[:n]})
 		all = all[n:]
 	}
-	return rows
+	return out
 }
 
 // customID is the custom_id of a button that runs line, or false when line is blank, holds

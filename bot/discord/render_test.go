@@ -29,16 +29,18 @@ const zwsp = "\u200b"
 // raftReply is the core's real answer to "/explain raft".
 func raftReply(tb testing.TB) bot.Reply {
 	tb.Helper()
-	kb, err := knowledge.Builtin()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	router := bot.NewRouter(slog.New(slog.DiscardHandler), nil)
-	bot.RegisterStudy(router, kb, nil, slog.New(slog.DiscardHandler))
+	r, _ := raftReplyFrom(tb)
+	return r
+}
+
+// raftReplyFrom is raftReply with the router that answered.
+func raftReplyFrom(tb testing.TB) (bot.Reply, *bot.Router) {
+	tb.Helper()
+	router := testRouter(tb)
 	return router.Dispatch(tb.Context(), bot.Command{
 		Platform: bot.PlatformDiscord, Workspace: "G1", Channel: "C1", User: "U1",
 		Name: "explain", Text: "raft",
-	})
+	}), router
 }
 
 // TestRenderGolden renders the core's real answer to "/explain raft" and compares it with the
@@ -46,15 +48,19 @@ func raftReply(tb testing.TB) bot.Reply {
 func TestRenderGolden(t *testing.T) {
 	tests := []struct {
 		name string
-		opts RenderOptions
+		opts testOpts
 	}{
-		{"explain-raft", RenderOptions{ShareLine: "explain raft"}},
+		// The router adds the share button itself: the command has a channel.
+		{"explain-raft", testOpts{}},
 	}
-	reply := raftReply(t)
+	reply, router := raftReplyFrom(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := Render(reply, tt.opts)
+			d := render(reply, tt.opts)
 			checkRendered(t, mustJSON(t, d), int(discordgo.MessageFlagsEphemeral))
+			if prepared := NewRenderer(router.Stock()).Render(reply); !bytes.Equal(mustJSON(t, prepared), mustJSON(t, d)) {
+				t.Errorf("the prepared stock renders differently:\n%s", mustJSON(t, prepared))
+			}
 			// Without HTML escaping, so reviewers read "<", ">" and "&" as Discord receives them.
 			var buf bytes.Buffer
 			enc := json.NewEncoder(&buf)
@@ -84,11 +90,59 @@ func TestRenderGolden(t *testing.T) {
 	}
 }
 
+// BenchmarkRender renders the router's answer to a shared /explain raft with the stock
+// replies prepared, as the adapter does: the request adds the workspace's shared links (a
+// section), the share button and its footer.
 func BenchmarkRender(b *testing.B) {
-	reply := raftReply(b)
+	reply, router := raftReplyFrom(b)
+	reply.Sections = append(reply.Sections, bot.Section{Heading: "Shared in this workspace",
+		Body: "- https://raft.github.io/ (ann, 3 upvotes): the visualisation helps"})
+	rd := NewRenderer(router.Stock())
 	b.ReportAllocs()
 	for b.Loop() {
-		Render(reply, RenderOptions{ShareLine: "explain raft"})
+		rd.Render(reply)
+	}
+}
+
+func testRouter(tb testing.TB) *bot.Router {
+	tb.Helper()
+	kb, err := knowledge.Builtin()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	router := bot.NewRouter(slog.New(slog.DiscardHandler), nil)
+	bot.RegisterStudy(router, kb, nil, slog.New(slog.DiscardHandler))
+	return router
+}
+
+// TestPreparedRenderingIsTheSame renders every topic's explanation, with and without what a
+// request adds, through the prepared stock and as a whole reply, and wants the same payload.
+func TestPreparedRenderingIsTheSame(t *testing.T) {
+	router := testRouter(t)
+	rd := NewRenderer(router.Stock())
+	shared := bot.Section{Heading: "Shared in this workspace", Body: "- https://example.com/a?b=1&c=<2> (ann, 1 upvote): @everyone read [this](https://evil.example)"}
+	share := bot.Button{Label: bot.ShareLabel, Action: bot.Action{Command: "explain", Args: "x", Public: true}}
+	many := make([]bot.Section, 30)
+	for i := range many {
+		many[i] = shared
+	}
+	for _, stock := range router.Stock() {
+		for i, r := range []bot.Reply{
+			{Stock: stock},
+			{Stock: stock, Footer: "Best match for “how” · /explain x"},
+			{Stock: stock, Footer: strings.Repeat("long footer ", 300)},
+			{Stock: stock, Sections: []bot.Section{shared}, Buttons: []bot.Button{share}},
+			{Stock: stock, Sections: many, Buttons: []bot.Button{share, share}, Visibility: bot.Public},
+		} {
+			got, want := mustJSON(t, rd.Render(r)), mustJSON(t, Render(r.Full()))
+			if !bytes.Equal(got, want) {
+				t.Fatalf("%s, case %d: prepared\n%s\nwhole\n%s", stock.Title, i, got, want)
+			}
+			got, want = mustJSON(t, MessageSend(r)), mustJSON(t, MessageSend(r.Full()))
+			if !bytes.Equal(got, want) {
+				t.Fatalf("%s, case %d: MessageSend differs", stock.Title, i)
+			}
+		}
 	}
 }
 
@@ -107,9 +161,9 @@ func TestRenderMentionsAndFlags(t *testing.T) {
 		wantFlags string // the "flags" member, "" when absent
 		wantKeys  []string
 	}{
-		{"ephemeral", Render(reply, RenderOptions{}), "64", []string{`"content":""`, `"components":[]`}},
-		{"public", Render(public, RenderOptions{}), "", []string{`"content":""`, `"components":[]`}},
-		{"unknown visibility is ephemeral", Render(odd, RenderOptions{}), "64", nil},
+		{"ephemeral", render(reply, testOpts{}), "64", []string{`"content":""`, `"components":[]`}},
+		{"public", render(public, testOpts{}), "", []string{`"content":""`, `"components":[]`}},
+		{"unknown visibility is ephemeral", render(odd, testOpts{}), "64", nil},
 		{"channel message", MessageSend(reply), "", []string{`"components":[]`}},
 		{"channel message of an ephemeral reply", MessageSend(odd), "", nil},
 	}
@@ -256,7 +310,7 @@ func TestRenderParts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			d := Render(tt.reply, RenderOptions{})
+			d := render(tt.reply, testOpts{})
 			checkRendered(t, mustJSON(t, d), wantFlags(tt.reply))
 			if len(d.Embeds) != 1 {
 				t.Fatalf("%d embeds, want 1", len(d.Embeds))
@@ -297,7 +351,7 @@ func TestRenderMarkdown(t *testing.T) {
 				if where == "section" {
 					r = bot.Reply{Sections: []bot.Section{{Heading: "H", Body: tt.in}}}
 				}
-				d := Render(r, RenderOptions{})
+				d := render(r, testOpts{})
 				checkRendered(t, mustJSON(t, d), 64)
 				got := d.Embeds[0].Description
 				if where == "section" {
@@ -362,8 +416,8 @@ func TestRenderEscapes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			t.Parallel()
-			opts := RenderOptions{ShareLine: "explain " + tt.in}
-			d := Render(everywhere(tt.in), opts)
+			opts := testOpts{ShareLine: "explain " + tt.in}
+			d := render(everywhere(tt.in), opts)
 			data := mustJSON(t, d)
 			checkRendered(t, data, 64)
 			live := liveForms(tt.in)
@@ -446,7 +500,7 @@ func shownTexts(e *discordgo.MessageEmbed, rows []discordgo.MessageComponent) []
 	}
 	for _, r := range rows {
 		for _, c := range r.(discordgo.ActionsRow).Components {
-			if b := c.(discordgo.Button); b.Label != shareLabel {
+			if b := c.(discordgo.Button); b.Label != bot.ShareLabel {
 				out = append(out, shown{"button", b.Label})
 			}
 		}
@@ -468,7 +522,7 @@ func TestRenderButtons(t *testing.T) {
 	tests := []struct {
 		name       string
 		reply      bot.Reply
-		opts       RenderOptions
+		opts       testOpts
 		wantRows   []int
 		wantLabels []string
 		wantIDs    []string
@@ -485,7 +539,7 @@ func TestRenderButtons(t *testing.T) {
 		{
 			name:       "share on ephemeral",
 			reply:      bot.Reply{Buttons: []bot.Button{btn("Raft", "raft")}},
-			opts:       RenderOptions{ShareLine: "explain raft"},
+			opts:       testOpts{ShareLine: "explain raft"},
 			wantRows:   []int{2},
 			wantLabels: []string{"Raft", "Share in channel"},
 			wantIDs:    []string{"cb:explain raft", "cb:public:explain raft"},
@@ -494,7 +548,7 @@ func TestRenderButtons(t *testing.T) {
 		{
 			name:       "no share on public",
 			reply:      bot.Reply{Buttons: []bot.Button{btn("Raft", "raft")}, Visibility: bot.Public},
-			opts:       RenderOptions{ShareLine: "explain raft"},
+			opts:       testOpts{ShareLine: "explain raft"},
 			wantRows:   []int{1},
 			wantLabels: []string{"Raft"},
 			wantIDs:    []string{"cb:explain raft"},
@@ -503,7 +557,7 @@ func TestRenderButtons(t *testing.T) {
 		{
 			name:       "25 buttons at most, share kept",
 			reply:      bot.Reply{Buttons: many(40)},
-			opts:       RenderOptions{ShareLine: "explain many"},
+			opts:       testOpts{ShareLine: "explain many"},
 			wantRows:   []int{5, 5, 5, 5, 5},
 			wantLabels: append(labelsOf(many(24)), "Share in channel"),
 			wantIDs:    append(idsOf(many(24)), "cb:public:explain many"),
@@ -536,7 +590,7 @@ func TestRenderButtons(t *testing.T) {
 		{
 			name:       "share line too long is dropped",
 			reply:      bot.Reply{Buttons: []bot.Button{btn("ok", "y")}},
-			opts:       RenderOptions{ShareLine: strings.Repeat("x", 91)},
+			opts:       testOpts{ShareLine: strings.Repeat("x", 91)},
 			wantRows:   []int{1},
 			wantLabels: []string{"ok"},
 			wantIDs:    []string{"cb:explain y"},
@@ -544,7 +598,7 @@ func TestRenderButtons(t *testing.T) {
 		},
 		{
 			name:       "share line of 90 fits",
-			opts:       RenderOptions{ShareLine: strings.Repeat("x", 90)},
+			opts:       testOpts{ShareLine: strings.Repeat("x", 90)},
 			wantRows:   []int{1},
 			wantLabels: []string{"Share in channel"},
 			wantIDs:    []string{"cb:public:" + strings.Repeat("x", 90)},
@@ -554,7 +608,7 @@ func TestRenderButtons(t *testing.T) {
 			name: "duplicates dropped, share first",
 			reply: bot.Reply{Buttons: []bot.Button{btn("a", "1"), btn("b", "1"),
 				{Label: "fake share", Action: bot.Action{Command: "public:explain", Args: "raft"}}}},
-			opts:       RenderOptions{ShareLine: "explain raft"},
+			opts:       testOpts{ShareLine: "explain raft"},
 			wantRows:   []int{2},
 			wantLabels: []string{"a", "Share in channel"},
 			wantIDs:    []string{"cb:explain 1", "cb:public:explain raft"},
@@ -588,7 +642,7 @@ func TestRenderButtons(t *testing.T) {
 		{
 			name:       "no buttons",
 			reply:      bot.Reply{Title: "T"},
-			opts:       RenderOptions{ShareLine: " "},
+			opts:       testOpts{ShareLine: " "},
 			wantRows:   nil,
 			wantLabels: nil,
 			wantIDs:    nil,
@@ -598,7 +652,7 @@ func TestRenderButtons(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			d := Render(tt.reply, tt.opts)
+			d := render(tt.reply, tt.opts)
 			checkRendered(t, mustJSON(t, d), wantFlags(tt.reply))
 			var rows []int
 			var labels, ids []string
@@ -699,7 +753,7 @@ func TestRenderLimits(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			d := Render(tt.reply, RenderOptions{})
+			d := render(tt.reply, testOpts{})
 			checkRendered(t, mustJSON(t, d), 64)
 			e := d.Embeds[0]
 			if tt.wantFields > 0 && len(e.Fields) != tt.wantFields {
@@ -769,7 +823,7 @@ func TestRenderSplitsLongSections(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			r := bot.Reply{Sections: []bot.Section{{Heading: "Long", Body: tt.body, URL: "https://example.com/long"}}}
-			d := Render(r, RenderOptions{})
+			d := render(r, testOpts{})
 			checkRendered(t, mustJSON(t, d), 64)
 			fs := d.Embeds[0].Fields
 			if len(fs) < tt.minFields {
@@ -819,7 +873,7 @@ func TestRenderProperties(t *testing.T) {
 	}
 	for i := range iterations {
 		r, opts := randomReply(rng)
-		d := Render(r, opts)
+		d := render(r, opts)
 		ok := checkRendered(t, mustJSON(t, d), wantFlags(r))
 		ok = checkRendered(t, mustJSON(t, MessageSend(r)), 0) && ok
 		if want, got := wantShare(r, opts), hasShare(d); got != want {
@@ -834,8 +888,8 @@ func TestRenderProperties(t *testing.T) {
 
 // wantShare reports whether the reply should carry a share button: ephemeral, with a share line
 // that makes a custom_id of at most 100 UTF-16 code units that comes back unchanged.
-func wantShare(r bot.Reply, opts RenderOptions) bool {
-	id := CustomIDPrefix + SharePrefix + opts.ShareLine
+func wantShare(r bot.Reply, opts testOpts) bool {
+	id := CustomIDPrefix + "public:" + opts.ShareLine
 	return r.Visibility != bot.Public && strings.TrimSpace(opts.ShareLine) != "" && utf8.ValidString(id) &&
 		!strings.ContainsFunc(id, unicode.IsControl) && len(utf16.Encode([]rune(id))) <= 100
 }
@@ -846,7 +900,7 @@ func hasShare(d *discordgo.InteractionResponseData) bool {
 	}
 	row := d.Components[len(d.Components)-1].(discordgo.ActionsRow)
 	b := row.Components[len(row.Components)-1].(discordgo.Button)
-	return strings.HasPrefix(b.CustomID, CustomIDPrefix+SharePrefix) && b.Label == shareLabel && b.Style == discordgo.PrimaryButton
+	return strings.HasPrefix(b.CustomID, CustomIDPrefix+"public:") && b.Label == bot.ShareLabel && b.Style == discordgo.PrimaryButton
 }
 
 // renderPieces build random text: mentions, links, markup, control characters, emoji, long words.
@@ -899,7 +953,7 @@ func randomLine(rng *rand.Rand) string {
 	return randomString(rng)
 }
 
-func randomReply(rng *rand.Rand) (bot.Reply, RenderOptions) {
+func randomReply(rng *rand.Rand) (bot.Reply, testOpts) {
 	r := bot.Reply{
 		Title:      randomString(rng),
 		Text:       randomString(rng),
@@ -926,7 +980,7 @@ func randomReply(rng *rand.Rand) (bot.Reply, RenderOptions) {
 		cmd, args, _ := strings.Cut(line, " ")
 		r.Buttons = append(r.Buttons, bot.Button{Label: randomString(rng), Action: bot.Action{Command: cmd, Args: args}})
 	}
-	return r, RenderOptions{ShareLine: randomLine(rng)}
+	return r, testOpts{ShareLine: randomLine(rng)}
 }
 
 func FuzzRender(f *testing.F) {
@@ -938,9 +992,9 @@ func FuzzRender(f *testing.F) {
 		r.Sections = append(r.Sections, bot.Section{Heading: s, Body: s, URL: s})
 		r.Links = append(r.Links, bot.Link{Text: s, URL: "https://" + s})
 		r.Buttons = append(r.Buttons, bot.Button{Label: s, Action: bot.Action{Command: s, Args: s}})
-		checkRendered(t, mustJSON(t, Render(r, RenderOptions{ShareLine: s})), 64)
+		checkRendered(t, mustJSON(t, render(r, testOpts{ShareLine: s})), 64)
 		r.Visibility = bot.Public
-		checkRendered(t, mustJSON(t, Render(r, RenderOptions{ShareLine: s})), 0)
+		checkRendered(t, mustJSON(t, render(r, testOpts{ShareLine: s})), 0)
 		checkRendered(t, mustJSON(t, MessageSend(r)), 0)
 	})
 }
@@ -1116,3 +1170,24 @@ func checkRendered(t testing.TB, data []byte, flags int) bool {
 
 // n16 is the length of s in UTF-16 code units.
 func n16(s string) int { return len(utf16.Encode([]rune(s))) }
+
+// testOpts carry the command line of the "Share in channel" button that the router adds to a
+// private reply.
+type testOpts struct {
+	ShareLine string
+}
+
+func render(r bot.Reply, o testOpts) *discordgo.InteractionResponseData {
+	return Render(withShare(r, o.ShareLine))
+}
+
+// withShare adds the button the router adds to a private reply of a shareable command.
+func withShare(r bot.Reply, line string) bot.Reply {
+	if line == "" || r.Visibility == bot.Public {
+		return r
+	}
+	name, args, _ := strings.Cut(line, " ")
+	r.Buttons = append(r.Buttons[:len(r.Buttons):len(r.Buttons)],
+		bot.Button{Label: bot.ShareLabel, Action: bot.Action{Command: name, Args: args, Public: true}})
+	return r
+}

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/careerbot/careerbot/bot"
 )
 
 // Clean makes multi-line text from a reply safe: valid UTF-8, lines ending in "\n", and no
@@ -130,8 +128,15 @@ type Splitter struct {
 // and then each part is a closed code block of its own in the same language. Nothing is dropped
 // but blank chunks; the chunks are still to be escaped.
 func (sp Splitter) Split(text string, first, rest int) []string {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return nil
+	}
+	if onePart(text) && sp.Measure(text) <= first {
+		return []string{text} // what the packer would make of it, without the work
+	}
 	p := &packer{measure: sp.Measure, first: first, rest: rest}
-	for _, u := range Units(strings.TrimSpace(text)) {
+	for _, u := range Units(text) {
 		if !u.Code {
 			p.add(u.Text, levelParagraph)
 			continue
@@ -167,6 +172,19 @@ func (sp Splitter) Split(text string, first, rest int) []string {
 		}
 	}
 	return chunks
+}
+
+// onePart reports whether Units reads text as one paragraph, unchanged: no fence, no blank line.
+func onePart(text string) bool {
+	if strings.Contains(text, "```") {
+		return false
+	}
+	for line := range strings.SplitSeq(text, "\n") {
+		if strings.TrimSpace(line) == "" {
+			return false
+		}
+	}
+	return true
 }
 
 // Levels at which a packer cuts text, coarsest first, with what joins parts at each level.
@@ -247,7 +265,7 @@ func (p *packer) add(part string, level int) {
 	}
 }
 
-// Fit returns escape(s), shortened with bot.Shorten first when needed so that measure of the
+// Fit returns escape(s), shortened with Shorten first when needed so that measure of the
 // result is at most n. Shortening before escaping never cuts an escape sequence in two.
 func Fit(s string, n int, escape func(string) string, measure func(string) int) string {
 	if e := escape(s); measure(e) <= n {
@@ -261,13 +279,13 @@ func Fit(s string, n int, escape func(string) string, measure func(string) int) 
 	lo, hi := 0, min(n, utf8.RuneCountInString(s))
 	for lo < hi {
 		m := (lo + hi + 1) / 2
-		if measure(escape(bot.Shorten(s, m))) <= n {
+		if measure(escape(Shorten(s, m))) <= n {
 			lo = m
 		} else {
 			hi = m - 1
 		}
 	}
-	return escape(bot.Shorten(s, lo))
+	return escape(Shorten(s, lo))
 }
 
 // runeOffset is the byte offset of the n-th rune of s, or len(s) when s is shorter.
@@ -294,4 +312,24 @@ func JoinNonEmpty(sep string, parts ...string) string {
 		b.WriteString(p)
 	}
 	return b.String()
+}
+
+// Shorten cuts s to at most n characters (runes), at a word boundary when there is one in the
+// second half, and marks the cut with an ellipsis. Renderers use it to stay within platform limits.
+func Shorten(s string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	runes := []rune(s)[:n-1]
+	cut := len(runes)
+	for i := len(runes) - 1; i >= len(runes)/2; i-- {
+		if runes[i] == ' ' || runes[i] == '\n' {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimRight(string(runes[:cut]), " \n") + "…"
 }

@@ -27,15 +27,9 @@ type Message struct {
 
 // RenderOptions adjust Render.
 type RenderOptions struct {
-	// ShareLine, when set and the reply is ephemeral, adds a "Share in channel" button whose value is
-	// SharePrefix + ShareLine (the command line to run again publicly).
-	ShareLine string
 	// MaxBlocks is the block limit: 50 for messages (default when 0), 100 for a Home tab.
 	MaxBlocks int
 }
-
-// SharePrefix starts the value of a button that re-runs a command in the channel.
-const SharePrefix = "public:"
 
 // Block limits for RenderOptions.MaxBlocks (PLATFORMS.md, "Block Kit limits").
 const (
@@ -75,46 +69,150 @@ const (
 	maxLinkURL   = 2000 // a longer URL is shown as text without a link
 )
 
-const shareLabel = "Share in channel"
-
 // Render turns a reply into a Block Kit message. Every piece of text from the reply is escaped
 // (&, <, >) before the only markup Render writes itself, links to http(s) URLs, so nothing in a
 // reply can mention a user, a channel or @here, or disguise a link. Text too long for one block
 // is split over several; when the message would pass opts.MaxBlocks, trailing content is left
 // out and a note says so, while the buttons stay.
 func Render(r bot.Reply, opts RenderOptions) Message {
+	var rd *Renderer
+	return rd.Render(r, opts)
+}
+
+// Renderer renders replies like Render, with the stock replies it was given (bot.Reply.Stock)
+// prepared once: a reply built on one of them costs only what it adds. The zero value and nil
+// prepare nothing. A Renderer is read-only after NewRenderer and safe for concurrent use.
+type Renderer struct {
+	stock map[*bot.Reply]*parts
+}
+
+// NewRenderer prepares every stock reply (bot.Router.Stock).
+func NewRenderer(stock []*bot.Reply) *Renderer {
+	rd := &Renderer{stock: make(map[*bot.Reply]*parts, len(stock))}
+	for _, s := range stock {
+		p := prepare(*s, 0)
+		rd.stock[s] = &p
+	}
+	return rd
+}
+
+// Render renders r; see the package function Render.
+func (rd *Renderer) Render(r bot.Reply, opts RenderOptions) Message {
+	if r.Stock == nil {
+		p := prepare(r, 0)
+		return assemble(r, &p, nil, opts)
+	}
+	var base *parts
+	if rd != nil {
+		base = rd.stock[r.Stock]
+	}
+	if base == nil {
+		full := r.Full()
+		p := prepare(full, 0)
+		return assemble(full, &p, nil, opts)
+	}
+	if r.Title != "" || r.Text != "" || len(r.Fields) > 0 || len(r.Links) > 0 {
+		// These are laid out together with the stock's: render the whole reply.
+		full := r.Full()
+		p := prepare(full, 0)
+		return assemble(full, &p, nil, opts)
+	}
+	own := prepare(bot.Reply{Sections: r.Sections, Buttons: r.Buttons, Footer: r.Footer}, len(base.buttons))
+	return assemble(r, base, &own, opts)
+}
+
+// parts is a reply rendered piece by piece, before the pieces are fitted into one message.
+type parts struct {
+	header   goslack.Block // nil without a title
+	text     []goslack.Block
+	fields   []goslack.Block
+	sections []goslack.Block
+	links    []goslack.Block
+	footer   goslack.Block // nil without a footer
+	buttons  []goslack.BlockElement
+	fallback string
+	// rows are the action blocks of buttons, five to a row; a stock's full rows are reused.
+	rows []goslack.Block
+}
+
+// prepare renders each piece of r. Button action ids are numbered from firstID, so the buttons
+// of a reply can follow those of its stock.
+func prepare(r bot.Reply, firstID int) parts {
+	p := parts{
+		header:  headerBlock(r.Title),
+		footer:  footerBlock(r.Footer),
+		buttons: buttonElements(r.Buttons, firstID),
+	}
+	if r.Text != "" {
+		p.text = textBlocks(r.Text)
+	}
+	if len(r.Fields) > 0 {
+		p.fields = fieldBlocks(r.Fields)
+	}
+	if len(r.Links) > 0 {
+		p.links = linkBlocks(r.Links)
+	}
+	for _, s := range r.Sections {
+		p.sections = append(p.sections, sectionBlocks(s)...)
+	}
+	if r.Title != "" || r.Text != "" {
+		p.fallback = fallbackText(r)
+	}
+	if firstID == 0 {
+		p.rows = actionRows(p.buttons)
+	}
+	return p
+}
+
+// assemble fits the parts of base, followed by those of own (nil when there is no stock), into
+// one message: own's sections and buttons follow base's, and its footer replaces base's.
+func assemble(r bot.Reply, base, own *parts, opts RenderOptions) Message {
 	maxBlocks := opts.MaxBlocks
 	if maxBlocks <= 0 {
 		maxBlocks = MaxMessageBlocks
 	}
-
-	var content []goslack.Block
-	if h := headerBlock(r.Title); h != nil {
-		content = append(content, h)
+	footer, rows, sections := base.footer, base.rows, len(base.sections)
+	if own != nil {
+		if own.footer != nil {
+			footer = own.footer
+		}
+		if len(own.buttons) > 0 {
+			rows = appendRows(base, own.buttons)
+		}
+		sections += len(own.sections)
 	}
-	content = append(content, textBlocks(r.Text)...)
-	content = append(content, fieldBlocks(r.Fields)...)
-	for _, s := range r.Sections {
-		content = append(content, sectionBlocks(s)...)
+	n := 1 + len(base.text) + len(base.fields) + sections + len(base.links)
+	// One allocation for the whole message when it fits: limitBlocks appends in place.
+	content := make([]goslack.Block, 0, n+1+len(rows))
+	if base.header != nil {
+		content = append(content, base.header)
 	}
-	content = append(content, linkBlocks(r.Links)...)
-
-	var footer []goslack.Block
-	if f := footerBlock(r.Footer); f != nil {
-		footer = append(footer, f)
+	content = append(content, base.text...)
+	content = append(content, base.fields...)
+	content = append(content, base.sections...)
+	if own != nil {
+		content = append(content, own.sections...)
 	}
-
-	share := ""
-	if responseType(r.Visibility) == ResponseEphemeral {
-		share = opts.ShareLine
+	content = append(content, base.links...)
+	fallback := base.fallback
+	if fallback == "" {
+		fallback = "careerbot"
 	}
-	actions := actionBlocks(r.Buttons, share)
-
 	return Message{
-		Text:         fallbackText(r),
-		Blocks:       limitBlocks(content, footer, actions, maxBlocks),
+		Text:         fallback,
+		Blocks:       limitBlocks(content, footer, rows, maxBlocks),
 		ResponseType: responseType(r.Visibility),
 	}
+}
+
+// concat is a followed by b, in a new slice when b is not empty, so a stock's slices are never
+// written through.
+func concat[T any](a, b []T) []T {
+	if len(b) == 0 {
+		return a
+	}
+	out := make([]T, 0, len(a)+len(b))
+	return append(append(out, a...), b...)
 }
 
 func responseType(v bot.Visibility) string {
@@ -126,24 +224,36 @@ func responseType(v bot.Visibility) string {
 
 // limitBlocks keeps the message within maxBlocks. When it must cut, it keeps the buttons first,
 // then the footer, then as much content as fits from the start, and says what it left out.
-func limitBlocks(content, footer, actions []goslack.Block, maxBlocks int) []goslack.Block {
-	blocks := make([]goslack.Block, 0, min(len(content)+len(footer)+len(actions), maxBlocks))
-	if len(content)+len(footer)+len(actions) <= maxBlocks {
-		blocks = append(blocks, content...)
-		blocks = append(blocks, footer...)
+// footer may be nil. When everything fits, the footer and actions are appended to content.
+func limitBlocks(content []goslack.Block, footer goslack.Block, actions []goslack.Block, maxBlocks int) []goslack.Block {
+	nFooter := 0
+	if footer != nil {
+		nFooter = 1
+	}
+	if len(content)+nFooter+len(actions) <= maxBlocks {
+		blocks := content
+		if footer != nil {
+			blocks = append(blocks, footer)
+		}
 		return append(blocks, actions...)
 	}
+	blocks := make([]goslack.Block, 0, maxBlocks)
 	room := maxBlocks - 1 // the note
 	nActions := min(len(actions), room)
 	room -= nActions
-	nFooter := min(len(footer), room)
+	nFooter = min(nFooter, room)
 	room -= nFooter
 	nContent := min(len(content), room)
-	left := len(content) - nContent + len(footer) - nFooter + len(actions) - nActions
+	left := len(content) - nContent + (1 - nFooter) + len(actions) - nActions
+	if footer == nil {
+		left--
+	}
 
 	blocks = append(blocks, content[:nContent]...)
 	blocks = append(blocks, contextBlock(mrkdwn(shortenedNote(left))))
-	blocks = append(blocks, footer[:nFooter]...)
+	if nFooter > 0 {
+		blocks = append(blocks, footer)
+	}
 	return append(blocks, actions[:nActions]...)
 }
 
@@ -291,42 +401,67 @@ func footerBlock(footer string) goslack.Block {
 	return contextBlock(mrkdwn(t))
 }
 
-// actionBlocks lays buttons out five to a row. A button's value is the command line it runs,
-// which the interaction handler reads back; a button whose command does not fit is left out
-// rather than sent cut. share, when not empty, adds a last button that runs it in the channel.
-func actionBlocks(buttons []bot.Button, share string) []goslack.Block {
-	type button struct{ label, value string }
-	all := make([]button, 0, len(buttons)+1)
-	for _, b := range buttons {
-		all = append(all, button{b.Label, b.Action.Line()})
-	}
-	if share != "" {
-		all = append(all, button{shareLabel, SharePrefix + share})
-	}
+// buttonElements makes the buttons, numbering their action ids from firstID. A button's value
+// is its encoded action (the command line it runs), which the interaction handler reads back; a
+// button whose action does not fit is left out rather than sent cut.
+func buttonElements(buttons []bot.Button, firstID int) []goslack.BlockElement {
 	var elements []goslack.BlockElement
-	for _, b := range all {
-		value := strings.ToValidUTF8(b.value, "\uFFFD")
-		if strings.TrimSpace(value) == "" || utf8.RuneCountInString(value) > maxButtonValue {
+	for _, b := range buttons {
+		value := strings.ToValidUTF8(b.Action.Encode(), "\uFFFD")
+		if strings.TrimSpace(b.Action.Line()) == "" || utf8.RuneCountInString(value) > maxButtonValue {
 			continue
 		}
-		label := fitEscaped(sanitize.Text(b.label), maxButtonText)
+		label := fitEscaped(sanitize.Text(b.Label), maxButtonText)
 		if label == "" {
 			label = fitEscaped(sanitize.Text(value), maxButtonText)
 		}
 		if label == "" {
 			continue
 		}
-		id := ActionIDPrefix + strconv.Itoa(len(elements))
+		id := actionID(firstID + len(elements))
 		text := goslack.NewTextBlockObject(goslack.PlainTextType, label, false, false)
 		elements = append(elements, goslack.NewButtonBlockElement(id, value, text))
 	}
-	var blocks []goslack.Block
+	return elements
+}
+
+// actionIDs are the first action ids, made once: a message has at most 50 blocks.
+var actionIDs = func() (ids [2 * MaxHomeBlocks]string) {
+	for i := range ids {
+		ids[i] = ActionIDPrefix + strconv.Itoa(i)
+	}
+	return ids
+}()
+
+func actionID(i int) string {
+	if i < len(actionIDs) {
+		return actionIDs[i]
+	}
+	return ActionIDPrefix + strconv.Itoa(i)
+}
+
+// actionRows lays buttons out five to a row.
+func actionRows(elements []goslack.BlockElement) []goslack.Block {
+	return appendActionRows(nil, elements)
+}
+
+func appendActionRows(blocks []goslack.Block, elements []goslack.BlockElement) []goslack.Block {
 	for len(elements) > 0 {
 		n := min(len(elements), buttonsPerBlock)
 		blocks = append(blocks, goslack.NewActionBlock("", elements[:n]...))
 		elements = elements[n:]
 	}
 	return blocks
+}
+
+// appendRows is the rows of base's buttons followed by more: base's full rows are kept, the
+// rest laid out again.
+func appendRows(base *parts, more []goslack.BlockElement) []goslack.Block {
+	full := len(base.buttons) / buttonsPerBlock
+	rest := concat(base.buttons[full*buttonsPerBlock:], more)
+	rows := make([]goslack.Block, full, full+(len(rest)+buttonsPerBlock-1)/buttonsPerBlock)
+	copy(rows, base.rows)
+	return appendActionRows(rows, rest)
 }
 
 // fallbackText is the notification text: the title and the first line of the text.
@@ -421,35 +556,60 @@ func linkURL(raw string) (string, bool) {
 // "*bold*" and "- " items become "• ", outside code. Fences lose a language tag, which Slack would
 // show as the first line of code; any other text on a fence line moves inside the block.
 func toMrkdwn(text string) string {
-	lines := strings.Split(strings.TrimSpace(text), "\n")
+	text = strings.TrimSpace(text)
+	if !strings.Contains(text, "**") && !strings.Contains(text, "- ") && !strings.Contains(text, "```") {
+		return text // nothing to convert
+	}
+	var b strings.Builder
+	b.Grow(len(text) + 16)
 	inFence := false
-	for i, line := range lines {
+	for i, line := range splitLines(text) {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
 		switch {
 		case markdown.IsFence(line):
 			info := strings.TrimSpace(line[len("```"):])
 			switch {
 			case !inFence && strings.Contains(info, " "):
-				lines[i] = "```\n" + info
+				b.WriteString("```\n" + info)
 			case inFence && info != "":
-				lines[i] = info + "\n```"
+				b.WriteString(info + "\n```")
 			default:
-				lines[i] = "```"
+				b.WriteString("```")
 			}
 			inFence = !inFence
 		case inFence:
+			b.WriteString(line)
 		default:
-			lines[i] = boldToMrkdwn(bullet(line))
+			writeBullet(&b, line)
 		}
 	}
-	return strings.Join(lines, "\n")
+	return b.String()
 }
 
-func bullet(line string) string {
+// splitLines is strings.SplitSeq(text, "\n") with the line's index.
+func splitLines(text string) func(yield func(int, string) bool) {
+	return func(yield func(int, string) bool) {
+		i := 0
+		for line := range strings.SplitSeq(text, "\n") {
+			if !yield(i, line) {
+				return
+			}
+			i++
+		}
+	}
+}
+
+// writeBullet writes a line outside code with "- " items as "• " and "**" as "*".
+func writeBullet(b *strings.Builder, line string) {
 	rest := strings.TrimLeft(line, " ")
 	if strings.HasPrefix(rest, "- ") {
-		return line[:len(line)-len(rest)] + "• " + rest[2:]
+		b.WriteString(line[:len(line)-len(rest)])
+		b.WriteString("• ")
+		line = rest[2:]
 	}
-	return line
+	b.WriteString(boldToMrkdwn(line))
 }
 
 // boldToMrkdwn turns "**" into "*" outside `code` spans. A backtick without a partner opens no

@@ -34,9 +34,10 @@ func TestRenderGolden(t *testing.T) {
 
 	tests := []struct {
 		name, command, text string
-		opts                RenderOptions
+		opts                testOpts
 	}{
-		{"explain-raft", "explain", "raft", RenderOptions{ShareLine: "explain raft"}},
+		// The router adds the share button itself: the command has a channel.
+		{"explain-raft", "explain", "raft", testOpts{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,8 +45,11 @@ func TestRenderGolden(t *testing.T) {
 				Platform: bot.PlatformSlack, Workspace: "T1", Channel: "C1", User: "U1",
 				Name: tt.command, Text: tt.text,
 			})
-			m := Render(reply, tt.opts)
+			m := render(reply, tt.opts)
 			checkMessage(t, m, tt.opts)
+			if prepared := NewRenderer(router.Stock()).Render(reply, RenderOptions{}); !bytes.Equal(mustJSON(t, prepared), mustJSON(t, m)) {
+				t.Errorf("the prepared stock renders differently:\n%s", mustJSON(t, prepared))
+			}
 			// Without HTML escaping, so reviewers read "<url|label>" and "&gt;" as Slack receives them.
 			var buf bytes.Buffer
 			enc := json.NewEncoder(&buf)
@@ -72,6 +76,9 @@ func TestRenderGolden(t *testing.T) {
 	}
 }
 
+// BenchmarkRender renders the router's answer to a shared /explain raft with the stock
+// replies prepared, as the adapter does: the request adds the workspace's shared links (a
+// section), the share button and its footer.
 func BenchmarkRender(b *testing.B) {
 	kb, err := knowledge.Builtin()
 	if err != nil {
@@ -79,11 +86,52 @@ func BenchmarkRender(b *testing.B) {
 	}
 	router := bot.NewRouter(slog.New(slog.DiscardHandler), nil)
 	bot.RegisterStudy(router, kb, nil, slog.New(slog.DiscardHandler))
-	reply := router.Dispatch(b.Context(), bot.Command{Platform: bot.PlatformSlack, Name: "explain", Text: "raft"})
+	reply := router.Dispatch(b.Context(), bot.Command{Platform: bot.PlatformSlack, Channel: "C1", Name: "explain", Text: "raft"})
+	reply.Sections = append(reply.Sections, bot.Section{Heading: "Shared in this workspace",
+		Body: "- https://raft.github.io/ (ann, 3 upvotes): the visualisation helps"})
+	rd := NewRenderer(router.Stock())
 	b.ReportAllocs()
 	for b.Loop() {
-		Render(reply, RenderOptions{ShareLine: "explain raft"})
+		rd.Render(reply, RenderOptions{})
 	}
+}
+
+// TestPreparedRenderingIsTheSame renders every topic's explanation, with and without what a
+// request adds, through the prepared stock and as a whole reply, and wants the same payload.
+func TestPreparedRenderingIsTheSame(t *testing.T) {
+	kb, err := knowledge.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	router := bot.NewRouter(slog.New(slog.DiscardHandler), nil)
+	bot.RegisterStudy(router, kb, nil, slog.New(slog.DiscardHandler))
+	rd := NewRenderer(router.Stock())
+	shared := bot.Section{Heading: "Shared in this workspace", Body: "- https://example.com/a?b=1&c=<2> (ann, 1 upvote): <!channel> read this"}
+	share := bot.Button{Label: bot.ShareLabel, Action: bot.Action{Command: "explain", Args: "x", Public: true}}
+	for _, stock := range router.Stock() {
+		for i, r := range []bot.Reply{
+			{Stock: stock},
+			{Stock: stock, Footer: "Best match for “how” · /explain x"},
+			{Stock: stock, Sections: []bot.Section{shared}, Buttons: []bot.Button{share}},
+			{Stock: stock, Sections: []bot.Section{shared, shared}, Buttons: []bot.Button{share, share}, Visibility: bot.Public},
+		} {
+			for _, opts := range []RenderOptions{{}, {MaxBlocks: 7}} {
+				got, want := mustJSON(t, rd.Render(r, opts)), mustJSON(t, Render(r.Full(), opts))
+				if !bytes.Equal(got, want) {
+					t.Fatalf("%s, case %d, %+v: prepared\n%s\nwhole\n%s", stock.Title, i, opts, got, want)
+				}
+			}
+		}
+	}
+}
+
+func mustJSON(t testing.TB, v any) []byte {
+	t.Helper()
+	data, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
 
 // hostile holds strings that must never become a mention, a channel link or a foreign link.
@@ -126,8 +174,8 @@ func TestRenderEscapes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			t.Parallel()
-			m := Render(everywhere(tt.in), RenderOptions{ShareLine: "explain " + tt.in})
-			checkMessage(t, m, RenderOptions{ShareLine: "explain " + tt.in})
+			m := render(everywhere(tt.in), testOpts{ShareLine: "explain " + tt.in})
+			checkMessage(t, m, testOpts{ShareLine: "explain " + tt.in})
 
 			texts := textObjects(t, m)
 			kinds := map[string]bool{}
@@ -172,8 +220,8 @@ func TestRenderMrkdwn(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			m := Render(bot.Reply{Text: tt.in}, RenderOptions{})
-			checkMessage(t, m, RenderOptions{})
+			m := render(bot.Reply{Text: tt.in}, testOpts{})
+			checkMessage(t, m, testOpts{})
 			if len(m.Blocks) != 1 {
 				t.Fatalf("got %d blocks, want 1", len(m.Blocks))
 			}
@@ -209,8 +257,8 @@ func TestRenderSplitsLongText(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			m := Render(bot.Reply{Text: tt.text}, RenderOptions{})
-			checkMessage(t, m, RenderOptions{})
+			m := render(bot.Reply{Text: tt.text}, testOpts{})
+			checkMessage(t, m, testOpts{})
 			if len(m.Blocks) < tt.minBlocks {
 				t.Errorf("got %d blocks, want at least %d", len(m.Blocks), tt.minBlocks)
 			}
@@ -255,22 +303,22 @@ func TestRenderBlockLimit(t *testing.T) {
 	tests := []struct {
 		name        string
 		reply       bot.Reply
-		opts        RenderOptions
+		opts        testOpts
 		wantBlocks  int
 		wantNote    bool
 		wantButtons int
 	}{
-		{"fits", many(10, 3), RenderOptions{}, 1 + 10 + 1 + 1, false, 3},
-		{"message limit", many(80, 12), RenderOptions{}, 50, true, 12},
-		{"home tab limit", many(80, 12), RenderOptions{MaxBlocks: 100}, 1 + 80 + 1 + 3, false, 12},
-		{"share counts", many(80, 5), RenderOptions{ShareLine: "explain many"}, 50, true, 6},
-		{"tiny limit keeps buttons first", many(5, 12), RenderOptions{MaxBlocks: 3}, 3, true, 10},
-		{"limit of one", many(5, 1), RenderOptions{MaxBlocks: 1}, 1, true, 0},
+		{"fits", many(10, 3), testOpts{}, 1 + 10 + 1 + 1, false, 3},
+		{"message limit", many(80, 12), testOpts{}, 50, true, 12},
+		{"home tab limit", many(80, 12), testOpts{MaxBlocks: 100}, 1 + 80 + 1 + 3, false, 12},
+		{"share counts", many(80, 5), testOpts{ShareLine: "explain many"}, 50, true, 6},
+		{"tiny limit keeps buttons first", many(5, 12), testOpts{MaxBlocks: 3}, 3, true, 10},
+		{"limit of one", many(5, 1), testOpts{MaxBlocks: 1}, 1, true, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			m := Render(tt.reply, tt.opts)
+			m := render(tt.reply, tt.opts)
 			checkMessage(t, m, tt.opts)
 			if len(m.Blocks) != tt.wantBlocks {
 				t.Errorf("got %d blocks, want %d", len(m.Blocks), tt.wantBlocks)
@@ -305,7 +353,7 @@ func TestRenderButtons(t *testing.T) {
 	tests := []struct {
 		name       string
 		reply      bot.Reply
-		opts       RenderOptions
+		opts       testOpts
 		wantRows   []int
 		wantLabels []string
 		wantValues []string
@@ -320,7 +368,7 @@ func TestRenderButtons(t *testing.T) {
 		{
 			name:       "share on ephemeral",
 			reply:      bot.Reply{Buttons: []bot.Button{btn("Raft", "raft")}},
-			opts:       RenderOptions{ShareLine: "explain raft"},
+			opts:       testOpts{ShareLine: "explain raft"},
 			wantRows:   []int{2},
 			wantLabels: []string{"Raft", "Share in channel"},
 			wantValues: []string{"explain raft", "public:explain raft"},
@@ -328,7 +376,7 @@ func TestRenderButtons(t *testing.T) {
 		{
 			name:       "no share on public",
 			reply:      bot.Reply{Buttons: []bot.Button{btn("Raft", "raft")}, Visibility: bot.Public},
-			opts:       RenderOptions{ShareLine: "explain raft"},
+			opts:       testOpts{ShareLine: "explain raft"},
 			wantRows:   []int{1},
 			wantLabels: []string{"Raft"},
 			wantValues: []string{"explain raft"},
@@ -343,7 +391,7 @@ func TestRenderButtons(t *testing.T) {
 		{
 			name:       "share line too long is dropped",
 			reply:      bot.Reply{Buttons: []bot.Button{btn("ok", "y")}},
-			opts:       RenderOptions{ShareLine: strings.Repeat("x", 1994)},
+			opts:       testOpts{ShareLine: strings.Repeat("x", 1994)},
 			wantRows:   []int{1},
 			wantLabels: []string{"ok"},
 			wantValues: []string{"explain y"},
@@ -373,7 +421,7 @@ func TestRenderButtons(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			m := Render(tt.reply, tt.opts)
+			m := render(tt.reply, tt.opts)
 			checkMessage(t, m, tt.opts)
 			var rows []int
 			var labels, values []string
@@ -507,8 +555,8 @@ func TestRenderParts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			m := Render(tt.reply, RenderOptions{})
-			checkMessage(t, m, RenderOptions{})
+			m := render(tt.reply, testOpts{})
+			checkMessage(t, m, testOpts{})
 			var got []string
 			for _, b := range m.Blocks {
 				got = append(got, describe(b))
@@ -576,7 +624,7 @@ func TestRenderProperties(t *testing.T) {
 	}
 	for i := range iterations {
 		r, opts := randomReply(rng)
-		m := Render(r, opts)
+		m := render(r, opts)
 		if !checkMessage(t, m, opts) {
 			t.Fatalf("iteration %d failed (seeded, reproducible); reply title %q", i, bot.Shorten(r.Title, 80))
 		}
@@ -621,7 +669,7 @@ func randomURL(rng *rand.Rand) string {
 	return schemes[rng.IntN(len(schemes))] + "example.com/" + randomString(rng)
 }
 
-func randomReply(rng *rand.Rand) (bot.Reply, RenderOptions) {
+func randomReply(rng *rand.Rand) (bot.Reply, testOpts) {
 	r := bot.Reply{
 		Title:      randomString(rng),
 		Text:       randomString(rng),
@@ -646,7 +694,7 @@ func randomReply(rng *rand.Rand) (bot.Reply, RenderOptions) {
 	for range many(40) {
 		r.Buttons = append(r.Buttons, bot.Button{Label: randomString(rng), Action: bot.Action{Command: randomString(rng), Args: randomString(rng)}})
 	}
-	opts := RenderOptions{ShareLine: randomString(rng), MaxBlocks: []int{0, 50, 100, 1, 7}[rng.IntN(5)]}
+	opts := testOpts{ShareLine: randomString(rng), MaxBlocks: []int{0, 50, 100, 1, 7}[rng.IntN(5)]}
 	return r, opts
 }
 
@@ -658,8 +706,8 @@ func FuzzRender(f *testing.F) {
 		r := everywhere(s)
 		r.Sections = append(r.Sections, bot.Section{Heading: s, Body: s, URL: s})
 		r.Buttons = append(r.Buttons, bot.Button{Label: s, Action: bot.Action{Command: s, Args: s}})
-		for _, opts := range []RenderOptions{{ShareLine: s}, {MaxBlocks: 100, ShareLine: s}} {
-			checkMessage(t, Render(r, opts), opts)
+		for _, opts := range []testOpts{{ShareLine: s}, {MaxBlocks: 100, ShareLine: s}} {
+			checkMessage(t, render(r, opts), opts)
 		}
 	})
 }
@@ -670,7 +718,7 @@ var ownLink = regexp.MustCompile(`^<https?://[^\s<>|]+\|[^<>\n]+>`)
 
 // checkMessage asserts every Block Kit limit and safety rule on m, through its JSON as Slack would
 // receive it. It reports whether m passed.
-func checkMessage(t testing.TB, m Message, opts RenderOptions) bool {
+func checkMessage(t testing.TB, m Message, opts testOpts) bool {
 	t.Helper()
 	ok := true
 	fail := func(format string, args ...any) {
@@ -889,4 +937,26 @@ func textObjects(t testing.TB, m Message) []shownText {
 		}
 	}
 	return out
+}
+
+// testOpts are the render options of these tests, with the command line of the "Share in
+// channel" button that the router adds to a private reply.
+type testOpts struct {
+	ShareLine string
+	MaxBlocks int
+}
+
+func render(r bot.Reply, o testOpts) Message {
+	return Render(withShare(r, o.ShareLine), RenderOptions{MaxBlocks: o.MaxBlocks})
+}
+
+// withShare adds the button the router adds to a private reply of a shareable command.
+func withShare(r bot.Reply, line string) bot.Reply {
+	if line == "" || r.Visibility == bot.Public {
+		return r
+	}
+	name, args, _ := strings.Cut(line, " ")
+	r.Buttons = append(r.Buttons[:len(r.Buttons):len(r.Buttons)],
+		bot.Button{Label: bot.ShareLabel, Action: bot.Action{Command: name, Args: args, Public: true}})
+	return r
 }

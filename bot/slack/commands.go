@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/careerbot/careerbot/bot"
 )
@@ -51,36 +50,18 @@ func (a *Adapter) Commands() http.Handler {
 func (a *Adapter) handleSlash(ctx context.Context, s slash, ack func(*Message)) {
 	name, text, err := bot.Parse(s.Command + " " + s.Text)
 	if err != nil {
-		ack(ptr(Render(bot.Reply{Title: "careerbot", Text: err.Error(), NotFound: true}, RenderOptions{})))
+		ack(ptr(a.render.Render(bot.Reply{Title: "careerbot", Text: err.Error(), NotFound: true}, RenderOptions{})))
 		return
 	}
-	text, public := wantsPublic(name, text)
-	cmd := bot.Command{Platform: bot.PlatformSlack, Workspace: s.Team, Channel: s.Channel,
-		User: s.User, UserName: s.UserName, Name: name, Text: text}
-
+	cmd := a.command(s.Team, s.Channel, s.User, s.UserName)
+	cmd.Name, cmd.Text = name, text
 	bot.Within(ctx, &a.later, a.cfg.AckBudget,
 		func(ctx context.Context) Message {
-			reply := a.dispatch(ctx, cmd)
-			if public {
-				reply.Visibility = bot.Public
-			}
-			return Render(reply, RenderOptions{ShareLine: name + " " + text})
+			return a.render.Render(a.router.Dispatch(ctx, cmd), RenderOptions{})
 		},
 		func(m Message) { ack(&m) },
 		func() { ack(nil) },
 		func(ctx context.Context, m Message) { a.followUp(ctx, s.ResponseURL, m) })
-}
-
-// wantsPublic strips a trailing "public" from a command's text: "/explain raft public" posts the
-// answer for the channel. /share keeps its text whole: "public" may be part of a note.
-func wantsPublic(name, text string) (string, bool) {
-	if name == "share" {
-		return text, false
-	}
-	if rest, ok := strings.CutSuffix(text, "public"); ok && (rest == "" || strings.HasSuffix(rest, " ")) {
-		return strings.TrimSpace(rest), true
-	}
-	return text, false
 }
 
 // followUp posts a message to a response_url (valid for 30 minutes, 5 posts).

@@ -5,11 +5,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"regexp"
-	"strings"
 	"time"
 
 	"github.com/careerbot/careerbot/bot"
-	"github.com/careerbot/careerbot/knowledge"
 	goslack "github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 )
@@ -51,7 +49,7 @@ var eventIDPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
 // delivery: Slack retries an event it thinks was not acknowledged, and another replica may have
 // handled it. When the store cannot say, the event is handled (a rare duplicate beats a loss).
 func (a *Adapter) firstDelivery(ctx context.Context, team, eventID string) bool {
-	ws, err := knowledge.WorkspaceKey("slack", team)
+	ws, err := bot.WorkspaceKey(bot.PlatformSlack, team)
 	if err != nil || !eventIDPattern.MatchString(eventID) {
 		return false
 	}
@@ -91,19 +89,9 @@ func (a *Adapter) handleMention(ctx context.Context, team string, e *slackevents
 	if e.BotID != "" {
 		return // bots, this one included, do not command each other
 	}
-	line := mention.ReplaceAllString(e.Text, "")
-	name, text, err := bot.Parse(line)
-	if err != nil {
-		name, text = "help", ""
-	}
-	if !a.router.Knows(name) {
-		// "@careerbot how does raft elect a leader": a question, not a command.
-		name, text = "explain", strings.TrimSpace(line)
-	}
-	reply := a.dispatch(ctx, bot.Command{Platform: bot.PlatformSlack, Workspace: team, Channel: e.Channel,
-		User: e.User, Name: name, Text: text})
-	reply.Visibility = bot.Public
-	m := Render(reply, RenderOptions{})
+	cmd := a.router.Said(a.command(team, e.Channel, e.User, ""), mention.ReplaceAllString(e.Text, ""))
+	cmd.Public = true
+	m := a.render.Render(a.router.Dispatch(ctx, cmd), RenderOptions{})
 	api, err := a.api(ctx, team)
 	if err != nil {
 		a.log.WarnContext(ctx, "no token to answer a mention", "workspace", team, "err", err)
@@ -122,15 +110,17 @@ func (a *Adapter) handleMention(ctx context.Context, team string, e *slackevents
 // publishHome shows a user the Home tab: what careerbot does and the workspace's newest shared
 // material.
 func (a *Adapter) publishHome(ctx context.Context, team, user string) {
-	base := bot.Command{Platform: bot.PlatformSlack, Workspace: team, User: user}
-	// Help and the newest material share the Home tab's 100 blocks, half each at most.
-	help := a.router.Dispatch(ctx, withName(base, "help", ""))
-	blocks := Render(help, RenderOptions{MaxBlocks: MaxHomeBlocks / 2}).Blocks
-	if a.router.Knows("materials") {
-		mat := a.router.Dispatch(ctx, withName(base, "materials", ""))
-		mat.Title = "Newest shared material"
+	// The replies share the Home tab's 100 blocks: half for the first (what careerbot does),
+	// the rest for the others, with a divider before each.
+	replies := a.router.Home(ctx, a.command(team, "", user, ""))
+	blocks := a.render.Render(replies[0], RenderOptions{MaxBlocks: MaxHomeBlocks / 2}).Blocks
+	for i, r := range replies[1:] {
+		room := (MaxHomeBlocks/2)/(len(replies)-1) - 1
+		if i == len(replies)-2 {
+			room = MaxHomeBlocks - len(blocks) - 1
+		}
 		blocks = append(blocks, goslack.NewDividerBlock())
-		blocks = append(blocks, Render(mat, RenderOptions{MaxBlocks: MaxHomeBlocks/2 - 1}).Blocks...)
+		blocks = append(blocks, a.render.Render(r, RenderOptions{MaxBlocks: room}).Blocks...)
 	}
 	api, err := a.api(ctx, team)
 	if err != nil {
@@ -141,9 +131,4 @@ func (a *Adapter) publishHome(ctx context.Context, team, user string) {
 	if _, err := api.PublishViewContext(ctx, goslack.PublishViewContextRequest{UserID: user, View: view}); err != nil {
 		a.log.WarnContext(ctx, "views.publish failed", "workspace", team, "err", err)
 	}
-}
-
-func withName(c bot.Command, name, text string) bot.Command {
-	c.Name, c.Text = name, text
-	return c
 }

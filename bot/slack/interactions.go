@@ -36,25 +36,21 @@ func (a *Adapter) Interactions() http.Handler {
 
 // handleInteraction routes a button click back into the core as the command the button names.
 // "Share in channel" re-runs the command publicly and removes the ephemeral original; any
-// other button answers the clicking user with a new ephemeral message.
+// other button answers the clicking user with a new ephemeral message. A button careerbot
+// cannot read (an old message, a removed feature) gets an answer saying so.
 func (a *Adapter) handleInteraction(ctx context.Context, cb goslack.InteractionCallback) {
 	if cb.Type != goslack.InteractionTypeBlockActions || len(cb.ActionCallback.BlockActions) == 0 {
 		return
 	}
-	value := cb.ActionCallback.BlockActions[0].Value
-	line, public := strings.CutPrefix(value, SharePrefix)
-	name, text, err := bot.Parse(line)
-	if err != nil {
-		return
+	action := cb.ActionCallback.BlockActions[0]
+	value := action.Value
+	if !strings.HasPrefix(action.ActionID, ActionIDPrefix) {
+		value = "" // not a button careerbot made
 	}
-	cmd := bot.Command{Platform: bot.PlatformSlack, Workspace: cb.Team.ID, Channel: cb.Channel.ID,
-		User: cb.User.ID, UserName: cb.User.Name, Name: name, Text: text}
-	reply := a.dispatch(ctx, cmd)
-	if public {
-		reply.Visibility = bot.Public
-	}
-	a.followUp(ctx, cb.ResponseURL, Render(reply, RenderOptions{ShareLine: line}))
-	if public {
+	cmd := a.command(cb.Team.ID, cb.Channel.ID, cb.User.ID, cb.User.Name)
+	reply := a.router.Press(ctx, cmd, value)
+	a.followUp(ctx, cb.ResponseURL, a.render.Render(reply, RenderOptions{}))
+	if act, ok := bot.DecodeAction(value); ok && act.Public && reply.Visibility == bot.Public {
 		// A separate post: Slack applies delete_original to the message the button was on.
 		a.followUp(ctx, cb.ResponseURL, Message{DeleteOriginal: true})
 	}

@@ -59,8 +59,7 @@ type slashCommand struct {
 }
 
 // Manifest returns the Slack app manifest (YAML) for a deployment at baseURL, with a slash
-// command for every command the router knows except /help, which Slack users reach as
-// /careerbot help. With socketMode the request URLs are left out: Slack sends everything over
+// command for every spec registered on Slack (bot.Router.Commands(bot.PlatformSlack)). With socketMode the request URLs are left out: Slack sends everything over
 // the WebSocket.
 func Manifest(specs []bot.Spec, baseURL string, socketMode bool) ([]byte, error) {
 	if !socketMode {
@@ -88,11 +87,11 @@ func Manifest(specs []bot.Spec, baseURL string, socketMode bool) ([]byte, error)
 	m.Features.BotUser.DisplayName = "careerbot"
 	m.Features.BotUser.AlwaysOnline = true
 	for _, s := range specs {
-		if s.Name == "help" {
+		if !s.On(bot.PlatformSlack) {
 			continue
 		}
 		m.Features.SlashCommands = append(m.Features.SlashCommands, slashCommand{
-			Command: "/" + s.Name, URL: at("/slack/commands"), Description: s.Summary, UsageHint: s.Usage,
+			Command: "/" + s.Name, URL: at("/slack/commands"), Description: s.Summary, UsageHint: s.Hint(),
 		})
 	}
 	if !socketMode {

@@ -62,6 +62,7 @@ type Adapter struct {
 	cfg     Config
 	router  *bot.Router
 	kv      kv.Store
+	render  *Renderer // with the router's stock replies prepared
 	log     *slog.Logger
 	metrics Metrics
 	http    *http.Client
@@ -101,6 +102,7 @@ func New(cfg Config, router *bot.Router, store kv.Store, log *slog.Logger, metri
 	return &Adapter{
 		cfg:        cfg,
 		router:     router,
+		render:     NewRenderer(router.Stock()),
 		kv:         store,
 		log:        log.With("platform", "slack"),
 		metrics:    metrics,
@@ -128,13 +130,11 @@ func (a *Adapter) api(ctx context.Context, team string) (*goslack.Client, error)
 	return goslack.New(token, goslack.OptionAPIURL(a.cfg.APIURL), goslack.OptionHTTPClient(a.http)), nil
 }
 
-// dispatch runs a command through the core, asking Slack whether the user is an admin only
-// for commands that may need it.
-func (a *Adapter) dispatch(ctx context.Context, cmd bot.Command) bot.Reply {
-	if spec, ok := a.router.Spec(cmd.Name); ok && spec.Admin {
-		cmd.IsAdmin = a.isAdmin(ctx, cmd.Workspace, cmd.User)
-	}
-	return a.router.Dispatch(ctx, cmd)
+// command is the skeleton of a command from a Slack user: who, where, and how to ask Slack
+// whether they are an admin, which the router does only for forms that need the answer.
+func (a *Adapter) command(team, channel, user, userName string) bot.Command {
+	return bot.Command{Platform: bot.PlatformSlack, Workspace: team, Channel: channel, User: user, UserName: userName,
+		AdminCheck: func(ctx context.Context) bool { return a.isAdmin(ctx, team, user) }}
 }
 
 // isAdmin reports whether user may run admin commands in team: listed in

@@ -360,7 +360,7 @@ func TestButtonClicks(t *testing.T) {
 	if code != 200 {
 		t.Fatal(code)
 	}
-	h.do(h.signed("/slack/interactions", "application/x-www-form-urlencoded", interaction(SharePrefix+"explain raft", h.fake.ResponseURL("i2"))))
+	h.do(h.signed("/slack/interactions", "application/x-www-form-urlencoded", interaction("public:explain raft", h.fake.ResponseURL("i2"))))
 	h.settle()
 	rs := h.fake.Responses()
 	if len(rs) != 3 {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 
+	"github.com/careerbot/careerbot/bot"
 	"github.com/careerbot/careerbot/bot/discord"
 	"github.com/careerbot/careerbot/knowledge"
 )
@@ -32,7 +33,7 @@ func runDiscord(ctx context.Context, args []string, getenv env, stdout, stderr i
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	router := newRouter(kb, knowledge.NewLibrary(nil, kb), log, nil)
-	defs := discord.Definitions(router.Commands())
+	defs := discord.Definitions(router.Commands(bot.PlatformDiscord))
 	if *print {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -44,7 +45,7 @@ func runDiscord(ctx context.Context, args []string, getenv env, stdout, stderr i
 		fmt.Fprintf(stderr, "careerbot discord register: %v\n", err)
 		return exitUsage
 	}
-	a, err := discord.New(cfg, router, kb, log, nil)
+	a, err := discord.New(cfg, router, log, nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "careerbot discord register: %v\n", err)
 		return exitUsage

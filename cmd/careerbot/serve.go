@@ -103,7 +103,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 			"installs", cfg.slack.ClientID != "")
 	}
 	if cfg.discordEnabled() {
-		dc, err := discord.New(cfg.discord, router, kb, log, metrics)
+		dc, err := discord.New(cfg.discord, router, log, metrics)
 		if err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 
+	"github.com/careerbot/careerbot/bot"
 	"github.com/careerbot/careerbot/bot/slack"
 	"github.com/careerbot/careerbot/knowledge"
 )
@@ -34,7 +35,7 @@ func runSlack(args []string, stdout, stderr io.Writer) int {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	router := newRouter(kb, knowledge.NewLibrary(nil, kb), log, nil)
-	out, err := slack.Manifest(router.Commands(), *base, *socket)
+	out, err := slack.Manifest(router.Commands(bot.PlatformSlack), *base, *socket)
 	if err != nil {
 		fmt.Fprintf(stderr, "careerbot slack manifest: %v\n", err)
 		return exitUsage

@@ -12,6 +12,9 @@ import (
 // invisible format characters (the right-to-left override and zero-width spaces among them),
 // with runs of white space collapsed to one space and the ends trimmed.
 func Text(s string) string {
+	if clean(s) {
+		return s
+	}
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	var b strings.Builder
 	b.Grow(len(s))
@@ -28,4 +31,22 @@ func Text(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// clean reports whether Text would return s unchanged, for the common case of printable ASCII
+// with single spaces between words: most text is, and it then costs no copy.
+func clean(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x7f || c == ' ' && s[i+1] == ' ' {
+			return false
+		}
+	}
+	return true
 }
