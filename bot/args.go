@@ -265,9 +265,9 @@ func (s *Spec) subcommandHint(words []string) string {
 		}
 	}
 	if len(words) == 0 {
-		return "Say what to do: " + joinOr(names) + "."
+		return "Say what to do: " + JoinOr(names) + "."
 	}
-	return fmt.Sprintf("%s is not something %s does. Try %s.", Quote(words[0], 30), "`/"+s.Name+"`", joinOr(names))
+	return fmt.Sprintf("%s is not something %s does. Try %s.", Quote(words[0], 30), "`/"+s.Name+"`", JoinOr(names))
 }
 
 func choiceList(cs []Choice) string {
@@ -275,7 +275,7 @@ func choiceList(cs []Choice) string {
 	for i, c := range cs {
 		vals[i] = "`" + c.Value + "`"
 	}
-	return joinOr(vals)
+	return JoinOr(vals)
 }
 
 // lowerFirst lower-cases the first letter of a description to use it mid-sentence ("The link"

@@ -1,7 +1,26 @@
 // Package bot is careerbot's platform-neutral core. A platform adapter (Slack, Discord, the
-// terminal, the playground) turns what a user did into a Command, the Router hands it to the
-// command's handler, and the handler returns a Reply that the adapter renders in the platform's
-// own format. Handlers never see a platform type, and this package imports no adapter.
+// terminal, the playground) turns what a user did into a Command, the Router checks it against
+// the command's Spec and hands it to the command's handler, and the handler returns a Reply that
+// the adapter renders in the platform's own format. Handlers never see a platform type.
+//
+// Every command is declared once, as a Spec: its options, subcommands, access rule, help and
+// examples. The Slack manifest and text parsing, the Discord registration and option decoding,
+// autocomplete and help are derived from it, so adding a command touches the core and its
+// handler only, never an adapter.
+//
+// Which package may import which (TestLayout holds the rules that matter most):
+//
+//   - bot (this package) imports only the standard library and careerbot's internal text and
+//     workspace helpers: no knowledge base, no store, no adapter.
+//   - bot/markdown (the Markdown subset of replies, shared by the renderers) and bot/webhook
+//     (reading verified platform requests, shared by the adapters) import nothing of careerbot.
+//   - bot/study (the study commands: /explain, /topics, /share, /materials) imports bot and
+//     knowledge; later feature packages (jobs) sit beside it the same way.
+//   - bot/slack and bot/discord import bot, bot/markdown, bot/webhook, their SDK and internal
+//     helpers, never
+//     knowledge, a feature package or each other: what they need of a feature (limits, choices,
+//     autocomplete, prepared replies) reaches them through the Router.
+//   - bot/web mounts the adapters' HTTP handlers; cmd/careerbot wires everything together.
 package bot
 
 import (
@@ -12,7 +31,11 @@ import (
 	"strings"
 
 	"github.com/careerbot/careerbot/internal/sanitize"
+	"github.com/careerbot/careerbot/internal/workspace"
 )
+
+// Name is the product's name, as it introduces itself.
+const Name = "careerbot"
 
 // Platform names where a command came from.
 type Platform string
@@ -95,6 +118,10 @@ func Parse(line string) (name, text string, err error) {
 	}
 	return name, strings.TrimSpace(text), nil
 }
+
+// WorkspaceKey names a platform's workspace in stores: "platform:id", with both parts
+// restricted so that a key can never leave its namespace, whatever a platform sends.
+func WorkspaceKey(p Platform, id string) (string, error) { return workspace.Key(string(p), id) }
 
 // Clean makes user text safe to handle; see sanitize.Text.
 func Clean(s string) string { return sanitize.Text(s) }

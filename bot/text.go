@@ -19,3 +19,14 @@ func Quote(s string, n int) string {
 	s = quoteMarks.Replace(Clean(s))
 	return "“" + Shorten(s, n) + "”"
 }
+
+// JoinOr joins items as "a, b or c".
+func JoinOr(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+}

@@ -3,8 +3,7 @@ package knowledge
 import (
 	"context"
 	"errors"
-	"fmt"
-	"regexp"
+	"github.com/careerbot/careerbot/internal/workspace"
 	"time"
 )
 
@@ -62,14 +61,5 @@ type MaterialStore interface {
 // ErrNotFound is returned for an id the workspace does not have.
 var ErrNotFound = errors.New("no such material")
 
-var workspacePart = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,80}$`)
-
-// WorkspaceKey names a workspace in stores: "platform:id". Both parts are restricted to letters,
-// digits, '_', '.' and '-', so a key can never break out of its namespace (a Redis hash tag, a
-// bucket name) whatever a platform sends.
-func WorkspaceKey(platform, id string) (string, error) {
-	if !workspacePart.MatchString(platform) || !workspacePart.MatchString(id) {
-		return "", fmt.Errorf("invalid workspace %q/%q", platform, id)
-	}
-	return platform + ":" + id, nil
-}
+// WorkspaceKey names a workspace in stores: "platform:id"; see workspace.Key.
+func WorkspaceKey(platform, id string) (string, error) { return workspace.Key(platform, id) }

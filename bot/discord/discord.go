@@ -21,6 +21,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/careerbot/careerbot/bot"
+	"github.com/careerbot/careerbot/bot/webhook"
 )
 
 // DefaultAPIURL is Discord's REST base.
@@ -40,19 +41,17 @@ type Config struct {
 }
 
 // Metrics counts what the adapter refuses. It is optional.
-type Metrics interface {
-	RejectedRequest(platform, reason string)
-}
+type Metrics = webhook.Metrics
 
 // Adapter serves Discord.
 type Adapter struct {
-	cfg     Config
-	router  *bot.Router
-	render  *Renderer // with the router's stock replies prepared
-	log     *slog.Logger
-	metrics Metrics
-	rest    *discordgo.Session // REST only: interaction callbacks, edits, posting, registration
-	now     func() time.Time
+	cfg    Config
+	router *bot.Router
+	render *Renderer      // with the router's stock replies prepared
+	in     webhook.Reader // verified request bodies
+	log    *slog.Logger
+	rest   *discordgo.Session // REST only: interaction callbacks, edits, posting, registration
+	now    func() time.Time
 
 	// later runs work that outlives its interaction (deferred replies), so Close can wait.
 	later bot.Later
@@ -70,8 +69,11 @@ func New(cfg Config, router *bot.Router, log *slog.Logger, metrics Metrics) (*Ad
 	if err != nil {
 		return nil, err
 	}
-	return &Adapter{cfg: cfg, router: router, render: NewRenderer(router.Stock()), log: log.With("platform", "discord"),
-		metrics: metrics, rest: rest, now: time.Now}, nil
+	a := &Adapter{cfg: cfg, router: router, render: NewRenderer(router.Stock()), log: log.With("platform", "discord"),
+		rest: rest, now: time.Now}
+	a.in = webhook.Reader{Platform: "discord", Metrics: metrics, Log: a.log,
+		Verify: func(h http.Header, body []byte) error { return verify(h, body, cfg.PublicKey) }}
+	return a, nil
 }
 
 // newSession returns a discordgo session whose REST calls go to apiURL's scheme and host.
@@ -116,10 +118,4 @@ func (a *Adapter) Close(ctx context.Context) error {
 		return fmt.Errorf("discord: %w", err)
 	}
 	return nil
-}
-
-func (a *Adapter) reject(reason string) {
-	if a.metrics != nil {
-		a.metrics.RejectedRequest("discord", reason)
-	}
 }

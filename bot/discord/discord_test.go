@@ -22,7 +22,9 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/careerbot/careerbot/bot"
+	"github.com/careerbot/careerbot/bot/study"
 	"github.com/careerbot/careerbot/bot/web"
+	"github.com/careerbot/careerbot/bot/webhook"
 	"github.com/careerbot/careerbot/knowledge"
 	"github.com/careerbot/careerbot/knowledge/boltstore"
 	"github.com/careerbot/careerbot/knowledge/storetest"
@@ -40,7 +42,7 @@ type harness struct {
 	logs    *bytes.Buffer
 }
 
-func newHarness(t testing.TB, slow time.Duration) *harness {
+func newHarness(t testing.TB, slow time.Duration, commands ...func(*bot.Router)) *harness {
 	t.Helper()
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -64,7 +66,10 @@ func newHarness(t testing.TB, slow time.Duration) *harness {
 	log := slog.New(slog.NewJSONHandler(logs, nil))
 	metrics := web.NewMetrics()
 	router := bot.NewRouter(log, metrics)
-	bot.RegisterStudy(router, kb, knowledge.NewLibrary(store, kb), log)
+	study.Register(router, kb, knowledge.NewLibrary(store, kb), log)
+	for _, c := range commands {
+		c(router)
+	}
 	a, err := New(Config{BotToken: "bot-token", ApplicationID: "APP1", PublicKey: pub, APIURL: fake.APIURL(),
 		AckBudget: 300 * time.Millisecond}, router, log, metrics)
 	if err != nil {
@@ -196,7 +201,7 @@ func TestRefusesUnverifiedInteractions(t *testing.T) {
 		{"no signature", nil, func(r *http.Request) { r.Header.Del("X-Signature-Ed25519") }, 401},
 		{"no timestamp", nil, func(r *http.Request) { r.Header.Del("X-Signature-Timestamp") }, 401},
 		{"over 1 MiB", nil, func(r *http.Request) {
-			b := ping + strings.Repeat(" ", maxBody)
+			b := ping + strings.Repeat(" ", webhook.MaxBody)
 			r.Body, r.ContentLength = io.NopCloser(strings.NewReader(b)), int64(len(b))
 		}, 413},
 	}

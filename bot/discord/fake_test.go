@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/careerbot/careerbot/bot/webhook"
 )
 
 // fakeDiscord is an httptest server speaking the parts of Discord's REST API careerbot calls:
@@ -40,7 +42,7 @@ func newFakeDiscord(t testing.TB) *fakeDiscord {
 	})
 	mux.HandleFunc("PATCH /api/{v}/webhooks/{app}/{token}/messages/{msg}", func(w http.ResponseWriter, r *http.Request) {
 		f.record(r)
-		writeJSON(w, map[string]any{"id": "m-original", "channel_id": "C1"})
+		webhook.WriteJSON(w, map[string]any{"id": "m-original", "channel_id": "C1"})
 	})
 	register := func(w http.ResponseWriter, r *http.Request) {
 		body := f.record(r)
@@ -68,7 +70,7 @@ func newFakeDiscord(t testing.TB) *fakeDiscord {
 			_ = json.NewEncoder(w).Encode(map[string]any{"message": "You are being rate limited.", "retry_after": retry.Seconds(), "global": false})
 			return
 		}
-		writeJSON(w, map[string]any{"id": "m1", "channel_id": r.PathValue("id")})
+		webhook.WriteJSON(w, map[string]any{"id": "m1", "channel_id": r.PathValue("id")})
 	})
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)

@@ -5,22 +5,18 @@ import (
 	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/careerbot/careerbot/bot"
+	"github.com/careerbot/careerbot/bot/webhook"
 )
-
-// maxBody is the largest interaction accepted; no Discord interaction comes near it.
-const maxBody = 1 << 20
 
 // Reasons a request is refused, as counted in careerbot_rejected_requests_total.
 var (
-	errNoSignature  = errors.New("missing signature headers")
-	errBadSignature = errors.New("signature does not verify")
+	errNoSignature  = webhook.Refuse("no_signature", "missing signature headers")
+	errBadSignature = webhook.Refuse("bad_signature", "signature does not verify")
 )
 
 // verify checks Discord's Ed25519 signature of timestamp+body.
@@ -45,26 +41,8 @@ func verify(h http.Header, body []byte, key ed25519.PublicKey) error {
 // bad signatures to check the endpoint; they get 401 like any other.
 func (a *Adapter) Interactions() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-		var tooBig *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooBig):
-			a.reject("too_large")
-			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-			return
-		case err != nil:
-			a.reject("unreadable")
-			http.Error(w, "cannot read the request", http.StatusBadRequest)
-			return
-		}
-		if err := verify(r.Header, body, a.cfg.PublicKey); err != nil {
-			reason := "bad_signature"
-			if errors.Is(err, errNoSignature) {
-				reason = "no_signature"
-			}
-			a.reject(reason)
-			a.log.WarnContext(r.Context(), "refused an unverified interaction", "reason", err.Error())
-			http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		body, ok := a.in.Read(w, r)
+		if !ok {
 			return
 		}
 		var in discordgo.Interaction
@@ -73,24 +51,19 @@ func (a *Adapter) Interactions() http.Handler {
 			return
 		}
 		if in.Type == discordgo.InteractionPing {
-			writeJSON(w, discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
+			webhook.WriteJSON(w, discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
 			return
 		}
 		answered := false
 		a.handle(r.Context(), &in, func(resp *discordgo.InteractionResponse) error {
 			answered = true
-			writeJSON(w, resp)
+			webhook.WriteJSON(w, resp)
 			return nil
 		})
 		if !answered {
 			http.Error(w, "unsupported interaction", http.StatusBadRequest)
 		}
 	})
-}
-
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(v)
 }
 
 // respondFunc sends an interaction's initial response: in the HTTP response body, or through

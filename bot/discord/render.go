@@ -47,7 +47,7 @@ const (
 	zeroWidthSpace = "\u200b"
 	// shortenedNote goes in the footer when trailing content was left out.
 	shortenedNote   = "Reply shortened to fit in Discord."
-	emptyEmbedText  = "careerbot" // Discord refuses an empty embed
+	emptyEmbedText  = bot.Name // Discord refuses an empty embed
 	truncatedMarker = "\n…"
 )
 

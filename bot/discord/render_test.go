@@ -19,6 +19,8 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/careerbot/careerbot/bot"
+	"github.com/careerbot/careerbot/bot/bottest"
+	"github.com/careerbot/careerbot/bot/study"
 	"github.com/careerbot/careerbot/knowledge"
 )
 
@@ -111,7 +113,7 @@ func testRouter(tb testing.TB) *bot.Router {
 		tb.Fatal(err)
 	}
 	router := bot.NewRouter(slog.New(slog.DiscardHandler), nil)
-	bot.RegisterStudy(router, kb, nil, slog.New(slog.DiscardHandler))
+	study.Register(router, kb, nil, slog.New(slog.DiscardHandler))
 	return router
 }
 
@@ -1178,16 +1180,5 @@ type testOpts struct {
 }
 
 func render(r bot.Reply, o testOpts) *discordgo.InteractionResponseData {
-	return Render(withShare(r, o.ShareLine))
-}
-
-// withShare adds the button the router adds to a private reply of a shareable command.
-func withShare(r bot.Reply, line string) bot.Reply {
-	if line == "" || r.Visibility == bot.Public {
-		return r
-	}
-	name, args, _ := strings.Cut(line, " ")
-	r.Buttons = append(r.Buttons[:len(r.Buttons):len(r.Buttons)],
-		bot.Button{Label: bot.ShareLabel, Action: bot.Action{Command: name, Args: args, Public: true}})
-	return r
+	return Render(bottest.WithShare(r, o.ShareLine))
 }

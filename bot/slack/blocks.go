@@ -196,7 +196,7 @@ func assemble(r bot.Reply, base, own *parts, opts RenderOptions) Message {
 	content = append(content, base.links...)
 	fallback := base.fallback
 	if fallback == "" {
-		fallback = "careerbot"
+		fallback = bot.Name
 	}
 	return Message{
 		Text:         fallback,
@@ -481,7 +481,7 @@ func fallbackText(r bot.Reply) string {
 	}
 	s := markdown.JoinNonEmpty(" — ", sanitize.Text(r.Title), sanitize.Text(first))
 	if s == "" {
-		s = "careerbot"
+		s = bot.Name
 	}
 	return fitEscaped(boldToMrkdwn(s), maxFallbackText)
 }

@@ -17,6 +17,8 @@ import (
 	goslack "github.com/slack-go/slack"
 
 	"github.com/careerbot/careerbot/bot"
+	"github.com/careerbot/careerbot/bot/bottest"
+	"github.com/careerbot/careerbot/bot/study"
 	"github.com/careerbot/careerbot/knowledge"
 )
 
@@ -30,7 +32,7 @@ func TestRenderGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	router := bot.NewRouter(slog.New(slog.DiscardHandler), nil)
-	bot.RegisterStudy(router, kb, nil, slog.New(slog.DiscardHandler))
+	study.Register(router, kb, nil, slog.New(slog.DiscardHandler))
 
 	tests := []struct {
 		name, command, text string
@@ -85,7 +87,7 @@ func BenchmarkRender(b *testing.B) {
 		b.Fatal(err)
 	}
 	router := bot.NewRouter(slog.New(slog.DiscardHandler), nil)
-	bot.RegisterStudy(router, kb, nil, slog.New(slog.DiscardHandler))
+	study.Register(router, kb, nil, slog.New(slog.DiscardHandler))
 	reply := router.Dispatch(b.Context(), bot.Command{Platform: bot.PlatformSlack, Channel: "C1", Name: "explain", Text: "raft"})
 	reply.Sections = append(reply.Sections, bot.Section{Heading: "Shared in this workspace",
 		Body: "- https://raft.github.io/ (ann, 3 upvotes): the visualisation helps"})
@@ -104,7 +106,7 @@ func TestPreparedRenderingIsTheSame(t *testing.T) {
 		t.Fatal(err)
 	}
 	router := bot.NewRouter(slog.New(slog.DiscardHandler), nil)
-	bot.RegisterStudy(router, kb, nil, slog.New(slog.DiscardHandler))
+	study.Register(router, kb, nil, slog.New(slog.DiscardHandler))
 	rd := NewRenderer(router.Stock())
 	shared := bot.Section{Heading: "Shared in this workspace", Body: "- https://example.com/a?b=1&c=<2> (ann, 1 upvote): <!channel> read this"}
 	share := bot.Button{Label: bot.ShareLabel, Action: bot.Action{Command: "explain", Args: "x", Public: true}}
@@ -947,16 +949,5 @@ type testOpts struct {
 }
 
 func render(r bot.Reply, o testOpts) Message {
-	return Render(withShare(r, o.ShareLine), RenderOptions{MaxBlocks: o.MaxBlocks})
-}
-
-// withShare adds the button the router adds to a private reply of a shareable command.
-func withShare(r bot.Reply, line string) bot.Reply {
-	if line == "" || r.Visibility == bot.Public {
-		return r
-	}
-	name, args, _ := strings.Cut(line, " ")
-	r.Buttons = append(r.Buttons[:len(r.Buttons):len(r.Buttons)],
-		bot.Button{Label: bot.ShareLabel, Action: bot.Action{Command: name, Args: args, Public: true}})
-	return r
+	return Render(bottest.WithShare(r, o.ShareLine), RenderOptions{MaxBlocks: o.MaxBlocks})
 }

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 
 	"github.com/careerbot/careerbot/bot"
+	"github.com/careerbot/careerbot/bot/webhook"
 )
 
 // slash is a slash command as Slack sends it, over HTTP or Socket Mode.
@@ -20,7 +20,7 @@ type slash struct {
 // Commands returns the handler of POST /slack/commands.
 func (a *Adapter) Commands() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, ok := a.readVerified(w, r)
+		body, ok := a.in.Read(w, r)
 		if !ok {
 			return
 		}
@@ -39,7 +39,7 @@ func (a *Adapter) Commands() http.Handler {
 				w.WriteHeader(http.StatusOK) // an empty 200 acknowledges without a visible reply
 				return
 			}
-			writeJSON(w, m)
+			webhook.WriteJSON(w, m)
 		})
 	})
 }
@@ -50,7 +50,7 @@ func (a *Adapter) Commands() http.Handler {
 func (a *Adapter) handleSlash(ctx context.Context, s slash, ack func(*Message)) {
 	name, text, err := bot.Parse(s.Command + " " + s.Text)
 	if err != nil {
-		ack(ptr(a.render.Render(bot.Reply{Title: "careerbot", Text: err.Error(), NotFound: true}, RenderOptions{})))
+		ack(ptr(a.render.Render(bot.Reply{Title: bot.Name, Text: err.Error(), NotFound: true}, RenderOptions{})))
 		return
 	}
 	cmd := a.command(s.Team, s.Channel, s.User, s.UserName)
@@ -89,13 +89,6 @@ func (a *Adapter) followUp(ctx context.Context, responseURL string, m Message) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		a.log.WarnContext(ctx, "response_url refused the follow-up", "status", resp.StatusCode)
-	}
-}
-
-func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	if err := json.NewEncoder(w).Encode(v); err != nil {
-		http.Error(w, fmt.Sprintf("encode: %v", err), http.StatusInternalServerError)
 	}
 }
 

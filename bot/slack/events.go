@@ -19,7 +19,7 @@ const eventMemory = time.Hour
 // event callbacks, acknowledged at once and handled after.
 func (a *Adapter) Events() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, ok := a.readVerified(w, r)
+		body, ok := a.in.Read(w, r)
 		if !ok {
 			return
 		}

@@ -15,7 +15,7 @@ import (
 // at once and answers through the payload's response_url.
 func (a *Adapter) Interactions() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, ok := a.readVerified(w, r)
+		body, ok := a.in.Read(w, r)
 		if !ok {
 			return
 		}

@@ -76,7 +76,7 @@ func Manifest(specs []bot.Spec, baseURL string, socketMode bool) ([]byte, error)
 		return base + path
 	}
 	var m manifest
-	m.DisplayInformation.Name = "careerbot"
+	m.DisplayInformation.Name = bot.Name
 	m.DisplayInformation.Description = "Explains distributed architecture and keeps your team's study links."
 	m.DisplayInformation.LongDescription = "careerbot explains distributed-architecture topics on demand " +
 		"(/explain raft, /explain how does raft elect a leader), from foundations such as CAP, consistency " +
@@ -84,7 +84,7 @@ func Manifest(specs []bot.Spec, baseURL string, socketMode bool) ([]byte, error)
 		"(/share, /materials) with upvotes. Mention @careerbot in a channel to ask in public."
 	m.DisplayInformation.BackgroundColor = "#1d3557"
 	m.Features.AppHome.HomeTabEnabled = true
-	m.Features.BotUser.DisplayName = "careerbot"
+	m.Features.BotUser.DisplayName = bot.Name
 	m.Features.BotUser.AlwaysOnline = true
 	for _, s := range specs {
 		if !s.On(bot.PlatformSlack) {

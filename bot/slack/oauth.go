@@ -19,8 +19,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/careerbot/careerbot/bot"
 	"github.com/careerbot/careerbot/internal/kv"
-	"github.com/careerbot/careerbot/knowledge"
 	goslack "github.com/slack-go/slack"
 )
 
@@ -83,7 +83,7 @@ func (a *Adapter) token(ctx context.Context, team string) (string, error) {
 	if a.cfg.BotToken != "" {
 		return a.cfg.BotToken, nil
 	}
-	ws, err := knowledge.WorkspaceKey("slack", team)
+	ws, err := bot.WorkspaceKey(bot.PlatformSlack, team)
 	if err != nil {
 		return "", err
 	}
@@ -246,7 +246,7 @@ func (a *Adapter) OAuthCallback() http.Handler {
 }
 
 func (a *Adapter) saveInstallation(ctx context.Context, resp *goslack.OAuthV2Response) error {
-	ws, err := knowledge.WorkspaceKey("slack", resp.Team.ID)
+	ws, err := bot.WorkspaceKey(bot.PlatformSlack, resp.Team.ID)
 	if err != nil {
 		return err
 	}

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/careerbot/careerbot/bot"
+	"github.com/careerbot/careerbot/bot/webhook"
 	"github.com/careerbot/careerbot/internal/kv"
 	goslack "github.com/slack-go/slack"
 )
@@ -53,21 +54,19 @@ type Config struct {
 }
 
 // Metrics counts what the adapter refuses. It is optional.
-type Metrics interface {
-	RejectedRequest(platform, reason string)
-}
+type Metrics = webhook.Metrics
 
 // Adapter serves Slack.
 type Adapter struct {
-	cfg     Config
-	router  *bot.Router
-	kv      kv.Store
-	render  *Renderer // with the router's stock replies prepared
-	log     *slog.Logger
-	metrics Metrics
-	http    *http.Client
-	now     func() time.Time
-	keys    keys
+	cfg    Config
+	router *bot.Router
+	kv     kv.Store
+	render *Renderer      // with the router's stock replies prepared
+	in     webhook.Reader // verified request bodies
+	log    *slog.Logger
+	http   *http.Client
+	now    func() time.Time
+	keys   keys
 
 	// later runs work that outlives its request (follow-ups, events), so Close can wait.
 	later bot.Later
@@ -99,18 +98,21 @@ func New(cfg Config, router *bot.Router, store kv.Store, log *slog.Logger, metri
 	if cfg.ClientID != "" && (cfg.ClientSecret == "" || cfg.SecretKey == "") {
 		return nil, errors.New("slack: installing into many workspaces needs SLACK_CLIENT_SECRET and CAREERBOT_SECRET_KEY too")
 	}
-	return &Adapter{
-		cfg:        cfg,
-		router:     router,
-		render:     NewRenderer(router.Stock()),
-		kv:         store,
-		log:        log.With("platform", "slack"),
-		metrics:    metrics,
+	a := &Adapter{
+		cfg:    cfg,
+		router: router,
+		render: NewRenderer(router.Stock()),
+		kv:     store,
+		log:    log.With("platform", "slack"),
+
 		http:       &http.Client{Timeout: 10 * time.Second},
 		now:        time.Now,
 		keys:       deriveKeys(cfg.SecretKey),
 		adminCache: make(map[string]adminEntry),
-	}, nil
+	}
+	a.in = webhook.Reader{Platform: "slack", Metrics: metrics, Log: a.log,
+		Verify: func(h http.Header, body []byte) error { return verify(h, body, cfg.SigningSecret, a.now()) }}
+	return a, nil
 }
 
 // Close waits for follow-ups still in flight, until ctx ends.
@@ -177,8 +179,4 @@ func (a *Adapter) isAdmin(ctx context.Context, team, user string) bool {
 	return admin
 }
 
-func (a *Adapter) reject(reason string) {
-	if a.metrics != nil {
-		a.metrics.RejectedRequest("slack", reason)
-	}
-}
+func (a *Adapter) reject(reason string) { a.in.Reject(reason) }

@@ -17,7 +17,9 @@ import (
 	"time"
 
 	"github.com/careerbot/careerbot/bot"
+	"github.com/careerbot/careerbot/bot/study"
 	"github.com/careerbot/careerbot/bot/web"
+	"github.com/careerbot/careerbot/bot/webhook"
 	"github.com/careerbot/careerbot/internal/kv"
 	"github.com/careerbot/careerbot/knowledge"
 	"github.com/careerbot/careerbot/knowledge/boltstore"
@@ -38,13 +40,22 @@ type harness struct {
 	logs    *bytes.Buffer
 }
 
-type option func(*Config, *knowledge.MaterialStore)
+// setup is what a harness option may change before the adapter is made.
+type setup struct {
+	cfg      Config
+	store    knowledge.MaterialStore
+	commands func(*bot.Router) // registers more commands
+}
 
-func withConfig(f func(*Config)) option { return func(c *Config, _ *knowledge.MaterialStore) { f(c) } }
+type option func(*setup)
+
+func withConfig(f func(*Config)) option { return func(s *setup) { f(&s.cfg) } }
 
 func withSlowStore(d time.Duration) option {
-	return func(_ *Config, s *knowledge.MaterialStore) { *s = storetest.Slow{MaterialStore: *s, Delay: d} }
+	return func(s *setup) { s.store = storetest.Slow{MaterialStore: s.store, Delay: d} }
 }
+
+func withCommands(f func(*bot.Router)) option { return func(s *setup) { s.commands = f } }
 
 func newHarness(t testing.TB, opts ...option) *harness {
 	t.Helper()
@@ -58,16 +69,20 @@ func newHarness(t testing.TB, opts ...option) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var store knowledge.MaterialStore = boltstore.New(db)
-	cfg := Config{SigningSecret: testSecret, BotToken: "xoxb-single", APIURL: fake.APIURL(), AckBudget: 300 * time.Millisecond}
+	st := setup{store: boltstore.New(db),
+		cfg: Config{SigningSecret: testSecret, BotToken: "xoxb-single", APIURL: fake.APIURL(), AckBudget: 300 * time.Millisecond}}
 	for _, o := range opts {
-		o(&cfg, &store)
+		o(&st)
 	}
+	cfg, store := st.cfg, st.store
 	logs := &bytes.Buffer{}
 	log := slog.New(slog.NewJSONHandler(logs, nil))
 	metrics := web.NewMetrics()
 	router := bot.NewRouter(log, metrics)
-	bot.RegisterStudy(router, kb, knowledge.NewLibrary(store, kb), log)
+	study.Register(router, kb, knowledge.NewLibrary(store, kb), log)
+	if st.commands != nil {
+		st.commands(router)
+	}
 	store2 := kv.NewBolt(db)
 	a, err := New(cfg, router, store2, log, metrics)
 	if err != nil {
@@ -195,7 +210,7 @@ func TestRefusesUnverifiedRequests(t *testing.T) {
 		{"missing signature", func(r *http.Request) { r.Header.Del("X-Slack-Signature") }, body, 401, "no_signature"},
 		{"missing timestamp", func(r *http.Request) { r.Header.Del("X-Slack-Request-Timestamp") }, body, 401, "no_signature"},
 		{"timestamp not a number", func(r *http.Request) { r.Header.Set("X-Slack-Request-Timestamp", "soon") }, body, 401, "bad_timestamp"},
-		{"over 1 MiB", func(r *http.Request) {}, body + "&pad=" + strings.Repeat("x", maxBody), 413, "too_large"},
+		{"over 1 MiB", func(r *http.Request) {}, body + "&pad=" + strings.Repeat("x", webhook.MaxBody), 413, "too_large"},
 	}
 	for _, path := range []string{"/slack/commands", "/slack/events", "/slack/interactions"} {
 		for _, tt := range tests {
@@ -391,23 +406,28 @@ func TestButtonClicks(t *testing.T) {
 func TestAdminChecks(t *testing.T) {
 	h := newHarness(t, withConfig(func(c *Config) { c.Admins = []string{"UALLOWED"} }))
 	h.fake.admins["UADMIN"] = true
-	for i := range 3 {
+	for i := range 5 {
 		h.command("T1", "U1", "/share", fmt.Sprintf("https://example.org/%d", i))
 	}
+	// Every route into /materials remove asks whether the user is an admin: the slash command
+	// and the umbrella command alike.
 	tests := []struct {
-		user, id, title string
+		user, command, text, title string
 	}{
-		{"U2", "1", "Not removed"},
-		{"UADMIN", "1", "Removed #1"},
-		{"UALLOWED", "2", "Removed #2"},
-		{"U1", "3", "Removed #3"},
+		{"U2", "/materials", "remove 1", "Not removed"},
+		{"U2", "/careerbot", "materials remove 1", "Not removed"},
+		{"UADMIN", "/careerbot", "materials remove 1", "Removed #1"},
+		{"UADMIN", "/materials", "remove 2", "Removed #2"},
+		{"UALLOWED", "/materials", "remove 3", "Removed #3"},
+		{"UALLOWED", "/careerbot", "materials rm 4", "Removed #4"},
+		{"U1", "/materials", "remove 5", "Removed #5"},
 	}
 	for _, tt := range tests {
-		_, body := h.command("T1", tt.user, "/materials", "remove "+tt.id)
+		_, body := h.command("T1", tt.user, tt.command, tt.text)
 		var m map[string]any
 		_ = json.Unmarshal(body, &m)
 		if got := headerText(t, m); got != tt.title {
-			t.Errorf("%s removes #%s: %q, want %q", tt.user, tt.id, got, tt.title)
+			t.Errorf("%s runs %s %s: %q, want %q", tt.user, tt.command, tt.text, got, tt.title)
 		}
 	}
 	// users.info is asked once per user (cached), never for the allow-listed one, and never for
@@ -503,5 +523,29 @@ func TestStateExpires(t *testing.T) {
 	sealed, _ := k.seal("xoxb-1", "T1")
 	if _, err := k.open(sealed, "T2"); err == nil {
 		t.Error("a token sealed for T1 opened for T2")
+	}
+}
+
+// TestStaleButtons: a button careerbot can no longer run (a removed command, a mangled value,
+// another app's action) is answered privately with what to type instead.
+func TestStaleButtons(t *testing.T) {
+	h := newHarness(t)
+	for i, value := range []string{"jobs subscribe kafka", "", "\x00", "public:"} {
+		code, _ := h.do(h.signed("/slack/interactions", "application/x-www-form-urlencoded", interaction(value, h.fake.ResponseURL(fmt.Sprint("s", i)))))
+		if code != 200 {
+			t.Fatalf("%q: HTTP %d", value, code)
+		}
+	}
+	foreign := strings.Replace(interaction("explain raft", h.fake.ResponseURL("s9")), "careerbot%3A0", "other-app%3A1", 1)
+	h.do(h.signed("/slack/interactions", "application/x-www-form-urlencoded", foreign))
+	h.settle()
+	rs := h.fake.Responses()
+	if len(rs) != 5 {
+		t.Fatalf("%d response_url posts, want 5", len(rs))
+	}
+	for _, r := range rs {
+		if headerText(t, r) != "This button no longer works" || r["response_type"] != "ephemeral" {
+			t.Errorf("answered %q (%v)", headerText(t, r), r["response_type"])
+		}
 	}
 }

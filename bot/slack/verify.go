@@ -4,26 +4,23 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/careerbot/careerbot/bot/webhook"
 )
 
-// Request limits: Slack's signature scheme refuses requests more than 5 minutes from now
-// (replay protection), and no Slack payload comes near 1 MiB.
-const (
-	maxSkew = 5 * time.Minute
-	maxBody = 1 << 20
-)
+// maxSkew is how far from now a request's timestamp may be: Slack's signature scheme refuses
+// older requests (replay protection).
+const maxSkew = 5 * time.Minute
 
 // Reasons a request is refused, as counted in careerbot_rejected_requests_total.
 var (
-	errNoSignature  = errors.New("missing signature headers")
-	errBadTimestamp = errors.New("timestamp is not a number")
-	errStale        = errors.New("timestamp outside 5 minutes of now")
-	errBadSignature = errors.New("signature does not match")
+	errNoSignature  = webhook.Refuse("no_signature", "missing signature headers")
+	errBadTimestamp = webhook.Refuse("bad_timestamp", "timestamp is not a number")
+	errStale        = webhook.Refuse("stale_timestamp", "timestamp outside 5 minutes of now")
+	errBadSignature = webhook.Refuse("bad_signature", "signature does not match")
 )
 
 // sign computes Slack's request signature: "v0=" + hex(HMAC-SHA256(secret, "v0:ts:body")).
@@ -52,31 +49,4 @@ func verify(h http.Header, body []byte, secret string, now time.Time) error {
 		return errBadSignature
 	}
 	return nil
-}
-
-// readVerified reads a request body of at most 1 MiB and verifies its signature before anything
-// parses it. On failure it answers (413 or 401), counts the refusal and returns false; the log
-// line names the reason, never the secret or the signature.
-func (a *Adapter) readVerified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		a.reject("too_large")
-		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-		return nil, false
-	case err != nil:
-		a.reject("unreadable")
-		http.Error(w, "cannot read the request", http.StatusBadRequest)
-		return nil, false
-	}
-	if err := verify(r.Header, body, a.cfg.SigningSecret, a.now()); err != nil {
-		reason := map[error]string{errNoSignature: "no_signature", errBadTimestamp: "bad_timestamp",
-			errStale: "stale_timestamp", errBadSignature: "bad_signature"}[err]
-		a.reject(reason)
-		a.log.WarnContext(r.Context(), "refused an unverified request", "path", r.URL.Path, "reason", err.Error())
-		http.Error(w, "invalid signature", http.StatusUnauthorized)
-		return nil, false
-	}
-	return body, true
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/careerbot/careerbot/bot"
 	"github.com/careerbot/careerbot/bot/discord"
 	"github.com/careerbot/careerbot/bot/slack"
+	"github.com/careerbot/careerbot/bot/study"
 	"github.com/careerbot/careerbot/bot/web"
 	"github.com/careerbot/careerbot/knowledge"
 )
@@ -47,7 +48,7 @@ func runServe(ctx context.Context, args []string, getenv env, stdout, stderr io.
 // newRouter routes every command careerbot has.
 func newRouter(kb *knowledge.Base, lib *knowledge.Library, log *slog.Logger, metrics bot.Metrics) *bot.Router {
 	router := bot.NewRouter(log, metrics)
-	bot.RegisterStudy(router, kb, lib, log)
+	study.Register(router, kb, lib, log)
 	return router
 }
 

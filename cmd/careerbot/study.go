@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/careerbot/careerbot/bot"
+	"github.com/careerbot/careerbot/bot/study"
 	"github.com/careerbot/careerbot/knowledge"
 )
 
@@ -40,7 +41,7 @@ func runCommand(ctx context.Context, name string, args []string, stdout, stderr 
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	router := bot.NewRouter(log, nil)
-	bot.RegisterStudy(router, kb, nil, log)
+	study.Register(router, kb, nil, log)
 	reply := router.Dispatch(ctx, bot.Command{Platform: bot.PlatformCLI, Name: name, Text: strings.Join(args, " ")})
 	fmt.Fprint(stdout, bot.PlainText(reply, "careerbot "))
 	if reply.NotFound {

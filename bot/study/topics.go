@@ -1,10 +1,11 @@
-package bot
+package study
 
 import (
 	"context"
 	"fmt"
 	"strings"
 
+	"github.com/careerbot/careerbot/bot"
 	"github.com/careerbot/careerbot/knowledge"
 )
 
@@ -13,7 +14,7 @@ type topicsHandler struct {
 	kb *knowledge.Base
 }
 
-func (h topicsHandler) Handle(_ context.Context, cmd Command) (Reply, error) {
+func (h topicsHandler) Handle(_ context.Context, cmd bot.Command) (bot.Reply, error) {
 	arg := cmd.Option("category")
 	if arg == "" {
 		return h.index(), nil
@@ -21,7 +22,7 @@ func (h topicsHandler) Handle(_ context.Context, cmd Command) (Reply, error) {
 	c, ok := h.kb.FindCategory(arg)
 	if !ok {
 		r := h.index()
-		r.Title = "No category matches " + Quote(arg, 40)
+		r.Title = "No category matches " + bot.Quote(arg, 40)
 		r.Text = "The categories are " + categoryList() + ". The full index follows."
 		r.NotFound = true
 		return r, nil
@@ -30,8 +31,8 @@ func (h topicsHandler) Handle(_ context.Context, cmd Command) (Reply, error) {
 }
 
 // index lists every topic by category.
-func (h topicsHandler) index() Reply {
-	r := Reply{
+func (h topicsHandler) index() bot.Reply {
+	r := bot.Reply{
 		Title: fmt.Sprintf("Topics (%d)", h.kb.Len()),
 		Text:  "`/explain <topic>` explains one; `/topics <category>` shows a category with summaries.",
 	}
@@ -44,19 +45,19 @@ func (h topicsHandler) index() Reply {
 		for i, t := range topics {
 			lines[i] = fmt.Sprintf("- %s (`%s`)", t.Title, t.ID)
 		}
-		r.Sections = append(r.Sections, Section{Heading: c.Name, Body: strings.Join(lines, "\n")})
+		r.Sections = append(r.Sections, bot.Section{Heading: c.Name, Body: strings.Join(lines, "\n")})
 	}
 	return r
 }
 
 // category lists one category's topics with their summaries.
-func (h topicsHandler) category(c knowledge.Category) Reply {
-	r := Reply{Title: c.Name}
+func (h topicsHandler) category(c knowledge.Category) bot.Reply {
+	r := bot.Reply{Title: c.Name}
 	topics := h.kb.InCategory(c.ID)
 	r.Text = fmt.Sprintf("%d topics. `/explain <topic>` for the whole explanation.", len(topics))
 	for _, t := range topics {
-		r.Sections = append(r.Sections, Section{Heading: t.Title, Body: t.Summary})
-		r.Buttons = append(r.Buttons, Button{Label: t.Title, Action: Action{Command: "explain", Args: t.ID}})
+		r.Sections = append(r.Sections, bot.Section{Heading: t.Title, Body: t.Summary})
+		r.Buttons = append(r.Buttons, bot.Button{Label: t.Title, Action: bot.Action{Command: "explain", Args: t.ID}})
 	}
 	return r
 }

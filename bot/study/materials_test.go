@@ -1,4 +1,4 @@
-package bot
+package study
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/careerbot/careerbot/bot"
 	"github.com/careerbot/careerbot/internal/redistest"
 	"github.com/careerbot/careerbot/knowledge"
 	"github.com/careerbot/careerbot/knowledge/boltstore"
@@ -17,15 +18,15 @@ import (
 )
 
 // newMaterialsRouter routes the study commands over a real store.
-func newMaterialsRouter(t *testing.T, store knowledge.MaterialStore) *Router {
+func newMaterialsRouter(t *testing.T, store knowledge.MaterialStore) *bot.Router {
 	t.Helper()
 	kb, err := knowledge.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewJSONHandler(&bytes.Buffer{}, nil))
-	r := NewRouter(log, nil)
-	RegisterStudy(r, kb, knowledge.NewLibrary(store, kb), log)
+	r := bot.NewRouter(log, nil)
+	Register(r, kb, knowledge.NewLibrary(store, kb), log)
 	return r
 }
 
@@ -40,8 +41,8 @@ func boltStore(t *testing.T) knowledge.MaterialStore {
 }
 
 // as runs a command as a user of a Slack workspace.
-func as(r *Router, team, user string, admin bool, name, text string) Reply {
-	return r.Dispatch(context.Background(), Command{Platform: PlatformSlack, Workspace: team, Channel: "C1",
+func as(r *bot.Router, team, user string, admin bool, name, text string) bot.Reply {
+	return r.Dispatch(context.Background(), bot.Command{Platform: bot.PlatformSlack, Workspace: team, Channel: "C1",
 		User: user, UserName: "name-" + user, IsAdmin: admin, Name: name, Text: text}).Full()
 }
 
@@ -111,7 +112,7 @@ func TestMaterialsPages(t *testing.T) {
 	if !strings.Contains(p1.Text, "page 1 of 3") || len(p1.Sections) != 5 {
 		t.Fatalf("page 1: %q, %d entries", p1.Text, len(p1.Sections))
 	}
-	var next Action
+	var next bot.Action
 	for _, b := range p1.Buttons {
 		if b.Label == "Next page" {
 			next = b.Action

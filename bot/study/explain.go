@@ -1,10 +1,11 @@
-package bot
+package study
 
 import (
 	"context"
 	"fmt"
 	"strings"
 
+	"github.com/careerbot/careerbot/bot"
 	"github.com/careerbot/careerbot/knowledge"
 )
 
@@ -21,12 +22,12 @@ var starterTopics = []string{
 // understood.
 type explainHandler struct {
 	kb        *knowledge.Base
-	stock     map[string]*Reply // by topic id
-	materials *materialHandlers // nil: no store, no shared links under explanations
+	stock     map[string]*bot.Reply // by topic id
+	materials *materialHandlers     // nil: no store, no shared links under explanations
 }
 
 func newExplainHandler(kb *knowledge.Base) *explainHandler {
-	h := &explainHandler{kb: kb, stock: make(map[string]*Reply, kb.Len())}
+	h := &explainHandler{kb: kb, stock: make(map[string]*bot.Reply, kb.Len())}
 	for _, t := range kb.Topics() {
 		r := topicReply(kb, t)
 		h.stock[t.ID] = &r
@@ -35,15 +36,15 @@ func newExplainHandler(kb *knowledge.Base) *explainHandler {
 }
 
 // Stock lists every topic's explanation.
-func (h *explainHandler) Stock() []*Reply {
-	out := make([]*Reply, 0, len(h.stock))
+func (h *explainHandler) Stock() []*bot.Reply {
+	out := make([]*bot.Reply, 0, len(h.stock))
 	for _, t := range h.kb.Topics() {
 		out = append(out, h.stock[t.ID])
 	}
 	return out
 }
 
-func (h *explainHandler) Handle(ctx context.Context, cmd Command) (Reply, error) {
+func (h *explainHandler) Handle(ctx context.Context, cmd bot.Command) (bot.Reply, error) {
 	query := cmd.Option("topic")
 	if query == "" {
 		return h.overview(), nil
@@ -52,41 +53,41 @@ func (h *explainHandler) Handle(ctx context.Context, cmd Command) (Reply, error)
 	if res.Topic == nil {
 		return noTopic(query, res.Suggestions), nil
 	}
-	r := Reply{Stock: h.stock[res.Topic.ID]}
+	r := bot.Reply{Stock: h.stock[res.Topic.ID]}
 	switch res.Match {
 	case knowledge.MatchTypo, knowledge.MatchFullText:
-		r.Footer = fmt.Sprintf("Best match for %s · /explain %s", Quote(query, 60), res.Topic.ID)
+		r.Footer = fmt.Sprintf("Best match for %s · /explain %s", bot.Quote(query, 60), res.Topic.ID)
 	}
 	if h.materials != nil {
 		if s, ok := h.materials.forTopic(ctx, cmd, res.Topic.ID); ok {
-			r.Sections = []Section{s}
+			r.Sections = []bot.Section{s}
 		}
 	}
 	return r, nil
 }
 
 // topicReply is a topic's full explanation, the same for every request.
-func topicReply(kb *knowledge.Base, t *knowledge.Topic) Reply {
-	r := Reply{
+func topicReply(kb *knowledge.Base, t *knowledge.Topic) bot.Reply {
+	r := bot.Reply{
 		Title: t.Title,
 		Text:  t.Summary,
-		Fields: []Field{
+		Fields: []bot.Field{
 			{Name: "Category", Value: knowledge.CategoryName(t.Category)},
 			{Name: "Level", Value: t.Level},
 			{Name: "Matters for", Value: roleNames(t.Roles)},
 		},
 	}
 	for _, s := range t.Sections {
-		r.Sections = append(r.Sections, Section{Heading: s.Heading, Body: s.Body})
+		r.Sections = append(r.Sections, bot.Section{Heading: s.Heading, Body: s.Body})
 	}
-	r.Sections = append(r.Sections, Section{Heading: "References", Body: references(t.References)})
+	r.Sections = append(r.Sections, bot.Section{Heading: "References", Body: references(t.References)})
 	for _, ref := range t.References {
 		if ref.URL != "" {
-			r.Links = append(r.Links, Link{Text: ref.Title, URL: ref.URL})
+			r.Links = append(r.Links, bot.Link{Text: ref.Title, URL: ref.URL})
 		}
 	}
 	for _, rel := range kb.Related(t) {
-		r.Buttons = append(r.Buttons, Button{Label: rel.Title, Action: Action{Command: "explain", Args: rel.ID}})
+		r.Buttons = append(r.Buttons, bot.Button{Label: rel.Title, Action: bot.Action{Command: "explain", Args: rel.ID}})
 	}
 	r.Footer = "/explain " + t.ID
 	return r
@@ -113,9 +114,9 @@ func roleNames(ids []string) string {
 }
 
 // noTopic answers a query that matched nothing, with what to try instead.
-func noTopic(query string, suggestions []*knowledge.Topic) Reply {
-	r := Reply{
-		Title:    "No topic matches " + Quote(query, 60),
+func noTopic(query string, suggestions []*knowledge.Topic) bot.Reply {
+	r := bot.Reply{
+		Title:    "No topic matches " + bot.Quote(query, 60),
 		NotFound: true,
 	}
 	if len(suggestions) == 0 {
@@ -124,40 +125,29 @@ func noTopic(query string, suggestions []*knowledge.Topic) Reply {
 		titles := make([]string, len(suggestions))
 		for i, t := range suggestions {
 			titles[i] = fmt.Sprintf("**%s** (`/explain %s`)", t.Title, t.ID)
-			r.Buttons = append(r.Buttons, Button{Label: t.Title, Action: Action{Command: "explain", Args: t.ID}})
+			r.Buttons = append(r.Buttons, bot.Button{Label: t.Title, Action: bot.Action{Command: "explain", Args: t.ID}})
 		}
-		r.Text = "Did you mean " + joinOr(titles) + "? `/topics` lists every topic by category."
+		r.Text = "Did you mean " + bot.JoinOr(titles) + "? `/topics` lists every topic by category."
 	}
 	return r
 }
 
 // overview answers /explain with no topic: how to ask, and where to start.
-func (h *explainHandler) overview() Reply {
-	r := Reply{
+func (h *explainHandler) overview() bot.Reply {
+	r := bot.Reply{
 		Title: "What should careerbot explain?",
 		Text: "Name a topic or ask a question: `/explain raft`, `/explain 2pc`, " +
 			"`/explain how does raft elect a leader`. `/topics` lists all " + fmt.Sprint(h.kb.Len()) + " topics by category.",
 	}
 	for _, c := range knowledge.Categories() {
 		if n := len(h.kb.InCategory(c.ID)); n > 0 {
-			r.Fields = append(r.Fields, Field{Name: c.Name, Value: fmt.Sprintf("%d topics", n)})
+			r.Fields = append(r.Fields, bot.Field{Name: c.Name, Value: fmt.Sprintf("%d topics", n)})
 		}
 	}
 	for _, id := range starterTopics {
 		if t, ok := h.kb.Topic(id); ok {
-			r.Buttons = append(r.Buttons, Button{Label: t.Title, Action: Action{Command: "explain", Args: t.ID}})
+			r.Buttons = append(r.Buttons, bot.Button{Label: t.Title, Action: bot.Action{Command: "explain", Args: t.ID}})
 		}
 	}
 	return r
-}
-
-// joinOr joins items as "a, b or c".
-func joinOr(items []string) string {
-	switch len(items) {
-	case 0:
-		return ""
-	case 1:
-		return items[0]
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }

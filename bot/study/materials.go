@@ -1,4 +1,4 @@
-package bot
+package study
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/careerbot/careerbot/bot"
 	"github.com/careerbot/careerbot/knowledge"
 )
 
@@ -23,8 +24,8 @@ const materialsInExplain = 3
 const explainStoreTimeout = 400 * time.Millisecond
 
 // unavailable is the answer when the store cannot be reached.
-func unavailable() Reply {
-	return Reply{
+func unavailable() bot.Reply {
+	return bot.Reply{
 		Title: "Storage is unavailable",
 		Text:  "careerbot cannot reach its storage right now, so nothing was saved or read. Try again in a moment; `/explain` keeps working meanwhile.",
 	}
@@ -32,18 +33,12 @@ func unavailable() Reply {
 
 // workspaceKey names the command's workspace for stores. Commands from the terminal share one
 // local workspace.
-func workspaceKey(cmd Command) (string, error) {
+func workspaceKey(cmd bot.Command) (string, error) {
 	id := cmd.Workspace
-	if id == "" && (cmd.Platform == PlatformCLI || cmd.Platform == PlatformWeb) {
+	if id == "" && (cmd.Platform == bot.PlatformCLI || cmd.Platform == bot.PlatformWeb) {
 		id = "local"
 	}
-	return WorkspaceKey(cmd.Platform, id)
-}
-
-// WorkspaceKey names a platform's workspace in stores: "platform:id", with both parts
-// restricted so that a key can never leave its namespace, whatever a platform sends.
-func WorkspaceKey(p Platform, id string) (string, error) {
-	return knowledge.WorkspaceKey(string(p), id)
+	return bot.WorkspaceKey(cmd.Platform, id)
 }
 
 // materialHandlers serve /share and /materials, and add shared links to /explain.
@@ -55,10 +50,10 @@ type materialHandlers struct {
 }
 
 // share answers "/share <url> [topic] [note]" (Discord: url:, topic:, note: options).
-func (h materialHandlers) share(ctx context.Context, cmd Command) (Reply, error) {
+func (h materialHandlers) share(ctx context.Context, cmd bot.Command) (bot.Reply, error) {
 	ws, err := workspaceKey(cmd)
 	if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
 	req := knowledge.Share{Workspace: ws, User: cmd.User, UserName: cmd.UserName,
 		URL: cmd.Option("url"), Topic: cmd.Option("topic"), Note: cmd.Option("note")}
@@ -74,7 +69,7 @@ func (h materialHandlers) share(ctx context.Context, cmd Command) (Reply, error)
 		h.log.WarnContext(ctx, "share failed", "workspace", ws, "err", err)
 		return unavailable(), nil
 	}
-	r := Reply{Buttons: []Button{upvoteButton(m.ID)}}
+	r := bot.Reply{Buttons: []bot.Button{upvoteButton(m.ID)}}
 	if created {
 		r.Title = fmt.Sprintf("Shared as #%d", m.ID)
 		r.Text = fmt.Sprintf("%s is now in this workspace's material%s.", m.URL, h.topicPhrase(m.Topic))
@@ -83,12 +78,12 @@ func (h materialHandlers) share(ctx context.Context, cmd Command) (Reply, error)
 		r.Text = fmt.Sprintf("%s shared %s %s%s.", sharer(m), m.URL, age(m.SharedAt, h.now()), h.topicPhrase(m.Topic))
 	}
 	if m.Note != "" {
-		r.Fields = append(r.Fields, Field{Name: "Note", Value: m.Note})
+		r.Fields = append(r.Fields, bot.Field{Name: "Note", Value: m.Note})
 	}
 	if m.Topic != "" {
 		r.Buttons = append(r.Buttons,
-			Button{Label: "Material on this topic", Action: Action{Command: "materials", Args: m.Topic}},
-			Button{Label: "Explain the topic", Action: Action{Command: "explain", Args: m.Topic}})
+			bot.Button{Label: "Material on this topic", Action: bot.Action{Command: "materials", Args: m.Topic}},
+			bot.Button{Label: "Explain the topic", Action: bot.Action{Command: "explain", Args: m.Topic}})
 	}
 	return r, nil
 }
@@ -112,8 +107,8 @@ func (h materialHandlers) topicPhrase(id string) string {
 	return ", with no topic"
 }
 
-func shareUsage() Reply {
-	return Reply{
+func shareUsage() bot.Reply {
+	return bot.Reply{
 		Title: "Share a study link",
 		Text: "`/share <url> [topic] [note]`, for example `/share https://raft.github.io raft the visualisation helps`. " +
 			"Links must be http or https; the topic is guessed when you leave it out; notes are up to 500 characters.",
@@ -123,10 +118,10 @@ func shareUsage() Reply {
 
 // materials answers "/materials [topic] [top|new] [page N]", "/materials remove <id>" and
 // "/materials upvote <id>" (the upvote button).
-func (h materialHandlers) materials(ctx context.Context, cmd Command) (Reply, error) {
+func (h materialHandlers) materials(ctx context.Context, cmd bot.Command) (bot.Reply, error) {
 	ws, err := workspaceKey(cmd)
 	if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
 	id, _ := cmd.Int("id")
 	switch cmd.Sub {
@@ -138,21 +133,21 @@ func (h materialHandlers) materials(ctx context.Context, cmd Command) (Reply, er
 	return h.list(ctx, ws, cmd)
 }
 
-func (h materialHandlers) remove(ctx context.Context, cmd Command, ws string, id int64) (Reply, error) {
+func (h materialHandlers) remove(ctx context.Context, cmd bot.Command, ws string, id int64) (bot.Reply, error) {
 	m, err := h.lib.Remove(ctx, ws, id, cmd.User, cmd.IsAdmin)
 	switch {
 	case errors.Is(err, knowledge.ErrNotFound):
 		return notInWorkspace(id), nil
 	case errors.Is(err, knowledge.ErrForbidden):
-		return Reply{Title: "Not removed", Text: fmt.Sprintf("Only the person who shared #%d or a workspace admin can remove it.", id)}, nil
+		return bot.Reply{Title: "Not removed", Text: fmt.Sprintf("Only the person who shared #%d or a workspace admin can remove it.", id)}, nil
 	case err != nil:
 		h.log.WarnContext(ctx, "remove failed", "workspace", ws, "err", err)
 		return unavailable(), nil
 	}
-	return Reply{Title: fmt.Sprintf("Removed #%d", id), Text: m.URL + " is no longer in this workspace's material."}, nil
+	return bot.Reply{Title: fmt.Sprintf("Removed #%d", id), Text: m.URL + " is no longer in this workspace's material."}, nil
 }
 
-func (h materialHandlers) upvote(ctx context.Context, cmd Command, ws string, id int64) (Reply, error) {
+func (h materialHandlers) upvote(ctx context.Context, cmd bot.Command, ws string, id int64) (bot.Reply, error) {
 	votes, added, err := h.lib.Upvote(ctx, ws, id, cmd.User)
 	switch {
 	case errors.Is(err, knowledge.ErrNotFound):
@@ -161,17 +156,17 @@ func (h materialHandlers) upvote(ctx context.Context, cmd Command, ws string, id
 		h.log.WarnContext(ctx, "upvote failed", "workspace", ws, "err", err)
 		return unavailable(), nil
 	case !added:
-		return Reply{Title: fmt.Sprintf("You already upvoted #%d", id), Text: plural(votes, "upvote") + " so far."}, nil
+		return bot.Reply{Title: fmt.Sprintf("You already upvoted #%d", id), Text: plural(votes, "upvote") + " so far."}, nil
 	}
-	return Reply{Title: fmt.Sprintf("Upvoted #%d", id), Text: plural(votes, "upvote") + " now."}, nil
+	return bot.Reply{Title: fmt.Sprintf("Upvoted #%d", id), Text: plural(votes, "upvote") + " now."}, nil
 }
 
-func notInWorkspace(id int64) Reply {
-	return Reply{Title: fmt.Sprintf("No material #%d", id), Text: "This workspace has no material with that number. `/materials` lists what it has.", NotFound: true}
+func notInWorkspace(id int64) bot.Reply {
+	return bot.Reply{Title: fmt.Sprintf("No material #%d", id), Text: "This workspace has no material with that number. `/materials` lists what it has.", NotFound: true}
 }
 
 // list answers "/materials [topic] [top|new] [page N]".
-func (h materialHandlers) list(ctx context.Context, ws string, cmd Command) (Reply, error) {
+func (h materialHandlers) list(ctx context.Context, ws string, cmd bot.Command) (bot.Reply, error) {
 	q := knowledge.ListQuery{Limit: materialsPageSize}
 	if cmd.Option("sort") == "top" {
 		q.Order = knowledge.Top
@@ -199,7 +194,7 @@ func (h materialHandlers) list(ctx context.Context, ws string, cmd Command) (Rep
 		return unavailable(), nil
 	}
 
-	r := Reply{Title: "Shared material"}
+	r := bot.Reply{Title: "Shared material"}
 	args := ""
 	if topic != nil {
 		r.Title += ": " + topic.Title
@@ -216,19 +211,19 @@ func (h materialHandlers) list(ctx context.Context, ws string, cmd Command) (Rep
 		return r, nil
 	case page > pages:
 		r.Text = fmt.Sprintf("There are only %d pages (%s).", pages, plural(total, "link"))
-		r.Buttons = []Button{{Label: "First page", Action: Action{Command: "materials", Args: strings.TrimSpace(args)}}}
+		r.Buttons = []bot.Button{{Label: "First page", Action: bot.Action{Command: "materials", Args: strings.TrimSpace(args)}}}
 		return r, nil
 	}
 	r.Text = fmt.Sprintf("%s, %s · page %d of %d", plural(total, "link"), order, page, pages)
 	for _, m := range items {
-		r.Sections = append(r.Sections, Section{Heading: fmt.Sprintf("#%d %s", m.ID, displayURL(m.URL)), Body: h.describe(m), URL: m.URL})
+		r.Sections = append(r.Sections, bot.Section{Heading: fmt.Sprintf("#%d %s", m.ID, displayURL(m.URL)), Body: h.describe(m), URL: m.URL})
 		r.Buttons = append(r.Buttons, upvoteButton(m.ID))
 	}
 	if page < pages {
-		r.Buttons = append(r.Buttons, Button{Label: "Next page", Action: Action{Command: "materials",
+		r.Buttons = append(r.Buttons, bot.Button{Label: "Next page", Action: bot.Action{Command: "materials",
 			Args: fmt.Sprintf("%s%s page %d", args, orderWord(q.Order), page+1)}})
 	}
-	r.Buttons = append(r.Buttons, Button{Label: other, Action: Action{Command: "materials", Args: args + orderWord(otherOrder)}})
+	r.Buttons = append(r.Buttons, bot.Button{Label: other, Action: bot.Action{Command: "materials", Args: args + orderWord(otherOrder)}})
 	return r, nil
 }
 
@@ -248,39 +243,39 @@ func (h materialHandlers) describe(m knowledge.Material) string {
 
 // forTopic is the workspace's most upvoted links on a topic, as a section for /explain. Any
 // failure leaves the explanation without the section: the knowledge base answers regardless.
-func (h materialHandlers) forTopic(ctx context.Context, cmd Command, topic string) (Section, bool) {
+func (h materialHandlers) forTopic(ctx context.Context, cmd bot.Command, topic string) (bot.Section, bool) {
 	ws, err := workspaceKey(cmd)
 	if err != nil {
-		return Section{}, false
+		return bot.Section{}, false
 	}
 	ctx, cancel := context.WithTimeout(ctx, explainStoreTimeout)
 	defer cancel()
 	items, total, err := h.lib.List(ctx, ws, knowledge.ListQuery{Topic: topic, Order: knowledge.Top, Limit: materialsInExplain})
 	if err != nil {
 		h.log.WarnContext(ctx, "explain without shared material", "workspace", ws, "err", err)
-		return Section{}, false
+		return bot.Section{}, false
 	}
 	if total == 0 {
-		return Section{}, false
+		return bot.Section{}, false
 	}
 	lines := make([]string, 0, len(items)+1)
 	for _, m := range items {
 		line := fmt.Sprintf("- %s (%s, %s)", m.URL, sharer(m), plural(m.Votes, "upvote"))
 		if m.Note != "" {
-			line += ": " + Shorten(m.Note, 120)
+			line += ": " + bot.Shorten(m.Note, 120)
 		}
 		lines = append(lines, line)
 	}
 	if total > len(items) {
 		lines = append(lines, fmt.Sprintf("`/materials %s` lists all %d.", topic, total))
 	}
-	return Section{Heading: "Shared in this workspace", Body: strings.Join(lines, "\n")}, true
+	return bot.Section{Heading: "Shared in this workspace", Body: strings.Join(lines, "\n")}, true
 }
 
 // displayURL is a link as a heading shows it: without its scheme, at most 80 characters.
 func displayURL(u string) string {
 	u = strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
-	return Shorten(strings.TrimSuffix(u, "/"), 80)
+	return bot.Shorten(strings.TrimSuffix(u, "/"), 80)
 }
 
 // orderWord is how /materials spells an order.
@@ -291,8 +286,8 @@ func orderWord(o knowledge.Order) string {
 	return "new"
 }
 
-func upvoteButton(id int64) Button {
-	return Button{Label: fmt.Sprintf("Upvote #%d", id), Action: Action{Command: "materials", Args: fmt.Sprintf("upvote %d", id)}}
+func upvoteButton(id int64) bot.Button {
+	return bot.Button{Label: fmt.Sprintf("Upvote #%d", id), Action: bot.Action{Command: "materials", Args: fmt.Sprintf("upvote %d", id)}}
 }
 
 func sharer(m knowledge.Material) string {
