@@ -13,8 +13,9 @@ import (
 )
 
 // Run sends requests built by next from 4 clients per core until the benchmark has its b.N,
-// fails the benchmark on any status but 200, and reports req/s, p50-ms and p99-ms.
-func Run(b *testing.B, next func(i int) *http.Request) {
+// fails the benchmark on any status but 200, reports req/s, p50-ms and p99-ms, and returns the
+// requests per second.
+func Run(b *testing.B, next func(i int) *http.Request) float64 {
 	b.Helper()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	var (
@@ -48,13 +49,30 @@ func Run(b *testing.B, next func(i int) *http.Request) {
 	})
 	elapsed := time.Since(start)
 	if len(latencies) == 0 {
-		return
+		return 0
 	}
 	slices.Sort(latencies)
 	ms := func(q float64) float64 {
 		return float64(latencies[int(q*float64(len(latencies)-1))].Microseconds()) / 1000
 	}
-	b.ReportMetric(float64(len(latencies))/elapsed.Seconds(), "req/s")
+	rate := float64(len(latencies)) / elapsed.Seconds()
+	b.ReportMetric(rate, "req/s")
 	b.ReportMetric(ms(0.50), "p50-ms")
 	b.ReportMetric(ms(0.99), "p99-ms")
+	return rate
+}
+
+// Compare runs the same load against careerbot's server and a bare one that answers the same
+// bytes, as sub-benchmarks "careerbot" and "bare", and reports the ratio of their throughputs
+// in a third, "ratio", as x-bare: 1 means careerbot costs nothing over the bare handler.
+func Compare(b *testing.B, careerbot, bare string, next func(base string, i int) *http.Request) {
+	b.Helper()
+	var ours, theirs float64
+	b.Run("bare", func(b *testing.B) { theirs = Run(b, func(i int) *http.Request { return next(bare, i) }) })
+	b.Run("careerbot", func(b *testing.B) { ours = Run(b, func(i int) *http.Request { return next(careerbot, i) }) })
+	b.Run("ratio", func(b *testing.B) {
+		if theirs > 0 {
+			b.ReportMetric(ours/theirs, "x-bare")
+		}
+	})
 }
