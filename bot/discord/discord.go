@@ -38,6 +38,9 @@ type Config struct {
 	PublicKey     ed25519.PublicKey // HTTP interactions
 	APIURL        string            // REST base; its scheme and host replace discord.com's
 	AckBudget     time.Duration
+	// DownGrace is how long the gateway may be disconnected before GatewayReady fails;
+	// linkstate.DefaultGrace when zero.
+	DownGrace time.Duration
 }
 
 // Metrics counts what the adapter refuses. It is optional.
@@ -55,6 +58,8 @@ type Adapter struct {
 
 	// later runs work that outlives its interaction (deferred replies), so Close can wait.
 	later bot.Later
+
+	gateway gatewayLink // the gateway connection's state, for readiness
 }
 
 // New returns an adapter; metrics may be nil.

@@ -51,6 +51,9 @@ type Config struct {
 	APIURL        string   // Web API base; DefaultAPIURL when empty
 	Admins        []string // user ids allowed admin commands besides workspace admins
 	AckBudget     time.Duration
+	// DownGrace is how long Socket Mode may be disconnected before SocketModeReady fails;
+	// linkstate.DefaultGrace when zero.
+	DownGrace time.Duration
 }
 
 // Metrics counts what the adapter refuses. It is optional.
@@ -73,6 +76,8 @@ type Adapter struct {
 
 	adminMu    sync.Mutex
 	adminCache map[string]adminEntry
+
+	socket socketLink // the Socket Mode connection's state, for readiness
 }
 
 type adminEntry struct {

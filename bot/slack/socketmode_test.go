@@ -3,11 +3,14 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
+	goslack "github.com/slack-go/slack"
 )
 
 // TestSocketModeSurvivesDroppedConnections runs Socket Mode against the fake's
@@ -81,5 +84,38 @@ func TestSocketModeNeedsTokens(t *testing.T) {
 	h := newHarness(t)
 	if err := h.adapter.RunSocketMode(context.Background()); err == nil {
 		t.Error("Socket Mode ran without an app token")
+	}
+}
+
+func TestAppTokenRefused(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want string // in the error; "" when a retry may succeed
+	}{
+		{"invalid_auth", goslack.SlackErrorResponse{Err: "invalid_auth"}, "Slack refused SLACK_APP_TOKEN (invalid_auth)"},
+		{"not_authed", goslack.SlackErrorResponse{Err: "not_authed"}, "SLACK_APP_TOKEN (not_authed)"},
+		{"account_inactive", goslack.SlackErrorResponse{Err: "account_inactive"}, "SLACK_APP_TOKEN (account_inactive)"},
+		{"token_revoked", goslack.SlackErrorResponse{Err: "token_revoked"}, "SLACK_APP_TOKEN (token_revoked)"},
+		{"invalid_token", goslack.SlackErrorResponse{Err: "invalid_token"}, "SLACK_APP_TOKEN (invalid_token)"},
+		{"wrong kind of token", goslack.SlackErrorResponse{Err: "not_allowed_token_type"}, "app-level token"},
+		{"wrapped", fmt.Errorf("open: %w", goslack.SlackErrorResponse{Err: "invalid_auth"}), "SLACK_APP_TOKEN"},
+		{"not found", goslack.StatusCodeError{Code: 404, Status: "404 Not Found"}, "SLACK_API_URL"},
+		{"server error", goslack.StatusCodeError{Code: 503, Status: "503 Service Unavailable"}, ""},
+		{"internal_error", goslack.SlackErrorResponse{Err: "internal_error"}, ""},
+		{"rate limited", &goslack.RateLimitedError{RetryAfter: time.Second}, ""},
+		{"network", errors.New("dial tcp: connection refused"), ""},
+		{"nothing", nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := appTokenRefused(tt.err)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("fatal %q, want a retry", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("got %v, want a fatal error with %q", err, tt.want)
+			}
+		})
 	}
 }

@@ -71,10 +71,60 @@ func run(ctx context.Context, args []string, getenv env, stdout, stderr io.Write
 	}
 	if strings.HasPrefix(args[0], "-") {
 		fmt.Fprintf(stderr, "careerbot: unknown flag %s\n\n%s", args[0], usage)
+	} else if guess := suggestCommand(args[0]); guess != "" {
+		fmt.Fprintf(stderr, "careerbot: unknown command %q; did you mean %q?\n\n%s", args[0], guess, usage)
 	} else {
 		fmt.Fprintf(stderr, "careerbot: unknown command %q\n\n%s", args[0], usage)
 	}
 	return exitUsage
+}
+
+// commands are the names run dispatches, for suggestions.
+var commands = []string{"serve", "explain", "topics", "knowledge", "slack", "discord", "help", "version"}
+
+// suggestCommand returns the command closest to name when it is a plausible typo (at most two
+// edits, and fewer than half of name), or "".
+func suggestCommand(name string) string {
+	best, bestDist := "", 0
+	for _, c := range commands {
+		d := editDistance(name, c)
+		if d > 2 || 2*d >= len([]rune(name)) {
+			continue
+		}
+		if best == "" || d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the optimal string alignment distance between a and b: insertions,
+// deletions, substitutions and swaps of adjacent letters each count one ("explian" is one
+// edit from "explain").
+func editDistance(a, b string) int {
+	s, t := []rune(a), []rune(b)
+	// d[i][j] is the distance between s[:i] and t[:j].
+	d := make([][]int, len(s)+1)
+	for i := range d {
+		d[i] = make([]int, len(t)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(s); i++ {
+		for j := 1; j <= len(t); j++ {
+			cost := 1
+			if s[i-1] == t[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && s[i-1] == t[j-2] && s[i-2] == t[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(s)][len(t)]
 }
 
 // newFlags returns a flag set that reports errors instead of exiting, with a usage line.

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/careerbot/careerbot/bot/discord"
 	"github.com/careerbot/careerbot/bot/slack"
@@ -83,6 +84,13 @@ func loadConfig(getenv env, stderr io.Writer) (config, error) {
 	}
 	if cfg.discord, err = loadDiscord(getenv); err != nil {
 		return config{}, err
+	}
+	if v := getenv("CAREERBOT_DOWN_GRACE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return config{}, fmt.Errorf("CAREERBOT_DOWN_GRACE=%q: want a duration such as 30s", v)
+		}
+		cfg.slack.DownGrace, cfg.discord.DownGrace = d, d
 	}
 	switch v := strings.ToLower(getenv("CAREERBOT_LOG_FORMAT")); v {
 	case "":

@@ -16,6 +16,7 @@ import (
 	"github.com/careerbot/careerbot/bot/study"
 	"github.com/careerbot/careerbot/bot/web"
 	"github.com/careerbot/careerbot/knowledge"
+	"golang.org/x/sync/errgroup"
 )
 
 // shutdownGrace is how long in-flight requests get to finish after SIGINT/SIGTERM.
@@ -52,7 +53,10 @@ func newRouter(kb *knowledge.Base, lib *knowledge.Library, log *slog.Logger, met
 	return router
 }
 
-// serve wires the bot together and serves HTTP until ctx ends.
+// serve wires the bot together and serves until ctx ends or a part of it fails for good. The
+// HTTP server, Slack's Socket Mode and Discord's gateway run as one group: the first to fail
+// (a refused token, a listener that dies) stops the others, HTTP drains, and serve returns that
+// error; on shutdown it waits for all of them.
 func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	kb, err := knowledge.Builtin()
 	if err != nil {
@@ -77,6 +81,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		Version: version,
 		Checks:  []web.Check{{Name: "store", Probe: st.Ping}},
 	}
+	// connections run beside the HTTP server until ctx ends; each returns only a fatal error.
+	var connections []func(context.Context) error
 
 	if cfg.slackEnabled() {
 		sl, err := slack.New(cfg.slack, router, st.kv, log, metrics)
@@ -94,11 +100,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 			opts.Slack = sl
 		}
 		if cfg.slack.AppToken != "" {
-			go func() {
-				if err := sl.RunSocketMode(ctx); err != nil {
-					log.Error("slack socket mode stopped", "err", err)
-				}
-			}()
+			connections = append(connections, sl.RunSocketMode)
+			opts.Checks = append(opts.Checks, web.Check{Name: "slack socket mode", Probe: sl.SocketModeReady})
 		}
 		log.Info("slack enabled", "http", cfg.slack.SigningSecret != "", "socket_mode", cfg.slack.AppToken != "",
 			"installs", cfg.slack.ClientID != "")
@@ -119,11 +122,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 			opts.Discord = dc
 		}
 		if cfg.discord.BotToken != "" {
-			go func() {
-				if err := dc.RunGateway(ctx); err != nil {
-					log.Error("discord gateway stopped", "err", err)
-				}
-			}()
+			connections = append(connections, dc.RunGateway)
+			opts.Checks = append(opts.Checks, web.Check{Name: "discord gateway", Probe: dc.GatewayReady})
 		}
 		log.Info("discord enabled", "http", cfg.discord.PublicKey != nil, "gateway", cfg.discord.BotToken != "")
 	}
@@ -147,23 +147,35 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("http server: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-gctx.Done()
+		if ctx.Err() != nil {
+			log.Info("shutting down", "grace", shutdownGrace.String())
+		} else {
+			log.Warn("careerbot cannot go on; shutting down", "grace", shutdownGrace.String())
+		}
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil {
+			return fmt.Errorf("shutdown: %w", err)
+		}
+		return nil
+	})
+	for _, connect := range connections {
+		g.Go(func() error { return connect(gctx) })
+	}
 	log.Info("careerbot serving", "addr", ln.Addr().String(), "version", version, "topics", kb.Len())
 
-	select {
-	case err := <-errc:
-		return fmt.Errorf("http server: %w", err)
-	case <-ctx.Done():
-	}
-	log.Info("shutting down", "grace", shutdownGrace.String())
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("http server: %w", err)
+	if err := g.Wait(); err != nil {
+		return err
 	}
 	log.Info("stopped cleanly")
 	return nil
