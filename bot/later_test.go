@@ -30,9 +30,16 @@ func TestWithin(t *testing.T) {
 					return 42
 				},
 				func(v int) { inline.Add(int32(v)) },
-				func() { deferred.Add(1) },
-				func(_ context.Context, v int) { late.Add(int32(v)) })
-			close(release)
+				func() {
+					deferred.Add(1)
+					close(release) // the answer is deferred while the work still runs
+				},
+				func(_ context.Context, v int) {
+					if deferred.Load() != 1 {
+						t.Error("late before deferred")
+					}
+					late.Add(int32(v))
+				})
 			if err := l.Wait(context.Background()); err != nil {
 				t.Fatal(err)
 			}

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -232,7 +231,10 @@ func FuzzReadText(f *testing.F) {
 // alone (no knowledge base, no store), the core on no adapter, the shared text package on
 // nothing of careerbot.
 func TestLayout(t *testing.T) {
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go command is not on PATH: %v", err)
+	}
 	deps := func(pkg string) []string {
 		out, err := exec.Command(goTool, "list", "-deps", pkg).Output()
 		if err != nil {

@@ -29,7 +29,7 @@ func Definitions(specs []bot.Spec) []*discordgo.ApplicationCommand {
 			Type:        discordgo.ChatApplicationCommand,
 			Name:        s.Name,
 			Description: bot.Shorten(s.Summary, 100),
-			Options:     options(s.Options),
+			Options:     declare(s.Options),
 		}
 		for _, sc := range s.Subcommands {
 			if sc.Hidden {
@@ -39,7 +39,7 @@ func Definitions(specs []bot.Spec) []*discordgo.ApplicationCommand {
 				Type:        discordgo.ApplicationCommandOptionSubCommand,
 				Name:        sc.Name,
 				Description: bot.Shorten(sc.Summary, 100),
-				Options:     options(sc.Options),
+				Options:     declare(sc.Options),
 			})
 		}
 		defs = append(defs, def)
@@ -47,9 +47,9 @@ func Definitions(specs []bot.Spec) []*discordgo.ApplicationCommand {
 	return defs
 }
 
-// options declares a form's options. Discord wants required options first; the core's specs
+// declare declares a form's options. Discord wants required options first; the core's specs
 // already keep them so.
-func options(opts []bot.Option) []*discordgo.ApplicationCommandOption {
+func declare(opts []bot.Option) []*discordgo.ApplicationCommandOption {
 	var out []*discordgo.ApplicationCommandOption
 	for _, o := range opts {
 		d := &discordgo.ApplicationCommandOption{

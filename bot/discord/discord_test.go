@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -40,6 +41,7 @@ type harness struct {
 	srv     *httptest.Server
 	priv    ed25519.PrivateKey
 	logs    *bytes.Buffer
+	release func() // ends the slow store's wait at once
 }
 
 func newHarness(t testing.TB, slow time.Duration, commands ...func(*bot.Router)) *harness {
@@ -59,8 +61,9 @@ func newHarness(t testing.TB, slow time.Duration, commands ...func(*bot.Router))
 		t.Fatal(err)
 	}
 	var store knowledge.MaterialStore = boltstore.New(db)
+	gate := make(chan struct{})
 	if slow > 0 {
-		store = storetest.Slow{MaterialStore: store, Delay: slow}
+		store = storetest.Slow{MaterialStore: store, Delay: slow, Gate: gate}
 	}
 	logs := &bytes.Buffer{}
 	log := slog.New(slog.NewJSONHandler(logs, nil))
@@ -77,7 +80,7 @@ func newHarness(t testing.TB, slow time.Duration, commands ...func(*bot.Router))
 	}
 	srv := httptest.NewServer(web.NewHandler(web.Options{Log: log, Metrics: metrics, Discord: a}))
 	t.Cleanup(srv.Close)
-	return &harness{t: t, fake: fake, adapter: a, srv: srv, priv: priv, logs: logs}
+	return &harness{t: t, fake: fake, adapter: a, srv: srv, priv: priv, logs: logs, release: sync.OnceFunc(func() { close(gate) })}
 }
 
 // post sends body signed with key (the harness's own when nil).
@@ -373,12 +376,17 @@ func TestComponentClicks(t *testing.T) {
 // TestDeferredCompletesThroughREST: with a slow store the first response is a deferred one,
 // and the answer arrives as an edit of the original response on the fake REST server.
 func TestDeferredCompletesThroughREST(t *testing.T) {
-	h := newHarness(t, time.Second)
+	h := newHarness(t, 10*time.Second)
 	code, raw := h.post(interaction(discordgo.InteractionApplicationCommand, slashCmd("materials", sub("list")), member("U1", memberPerms)), nil, nil)
 	r := decode(t, raw)
 	if code != 200 || r.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource || r.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
 		t.Fatalf("first response: %d %s", code, raw)
 	}
+	// The deferred response arrived while the store was still busy: no edit can be there yet.
+	if edits := h.fake.Requests("PATCH", "/webhooks/APP1/tok-1/messages/@original"); len(edits) != 0 {
+		t.Fatalf("the edit came before the deferred response: %v", edits)
+	}
+	h.release()
 	h.settle()
 	edits := h.fake.Requests("PATCH", "/webhooks/APP1/tok-1/messages/@original")
 	if len(edits) != 1 || !strings.Contains(string(edits[0].Body), "Shared material") {

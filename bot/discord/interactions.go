@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
-	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -45,8 +44,8 @@ func (a *Adapter) Interactions() http.Handler {
 		if !ok {
 			return
 		}
-		var in discordgo.Interaction
-		if err := json.Unmarshal(body, &in); err != nil {
+		in, err := decodeInteraction(body)
+		if err != nil {
 			http.Error(w, "malformed interaction", http.StatusBadRequest)
 			return
 		}
@@ -55,10 +54,11 @@ func (a *Adapter) Interactions() http.Handler {
 			return
 		}
 		answered := false
-		a.handle(r.Context(), &in, func(resp *discordgo.InteractionResponse) error {
+		a.handle(r.Context(), in, func(resp *discordgo.InteractionResponse) error {
 			answered = true
-			webhook.WriteJSON(w, resp)
-			return nil
+			data, err := a.render.Encode(resp)
+			webhook.WriteEncoded(w, data, err)
+			return err
 		})
 		if !answered {
 			http.Error(w, "unsupported interaction", http.StatusBadRequest)

@@ -75,7 +75,8 @@ func MessageSend(r bot.Reply) *discordgo.MessageSend {
 // adds. The zero value and nil prepare nothing. A Renderer is read-only after NewRenderer and
 // safe for concurrent use.
 type Renderer struct {
-	stock map[*bot.Reply]*prepared
+	stock   map[*bot.Reply]*prepared
+	encoded encoded
 }
 
 // prepared is a stock reply rendered once.
@@ -83,6 +84,7 @@ type prepared struct {
 	embed   *discordgo.MessageEmbed
 	budget  int  // the description's budget it was rendered with
 	cut     bool // something was left out: requests render the whole reply again
+	used    int  // length of the title, description and fields, as Discord counts it
 	buttons []discordgo.MessageComponent
 	ids     map[string]bool // custom ids of buttons
 	rows    []discordgo.MessageComponent
@@ -90,13 +92,19 @@ type prepared struct {
 
 // NewRenderer prepares every stock reply (bot.Router.Stock).
 func NewRenderer(stock []*bot.Reply) *Renderer {
-	rd := &Renderer{stock: make(map[*bot.Reply]*prepared, len(stock))}
+	rd := &Renderer{stock: make(map[*bot.Reply]*prepared, len(stock)),
+		encoded: encoded{fields: map[*discordgo.MessageEmbedField][]byte{}}}
 	for _, s := range stock {
 		p := &prepared{ids: map[string]bool{}}
 		p.embed, p.budget, p.cut = renderEmbed(*s)
+		p.used = discordLen(p.embed.Title) + discordLen(p.embed.Description)
+		for _, f := range p.embed.Fields {
+			p.used += fieldLen(f)
+		}
 		p.buttons = buttons(s.Buttons, p.ids, nil, 0)
 		p.rows = rows(p.buttons)
 		rd.stock[s] = p
+		rd.encoded.add(p)
 	}
 	return rd
 }
@@ -155,10 +163,7 @@ func (p *prepared) extend(r bot.Reply) (*discordgo.MessageEmbed, []discordgo.Mes
 	for _, s := range r.Sections {
 		more = append(more, sectionFields(s)...)
 	}
-	used := discordLen(e.Title) + discordLen(footer) + discordLen(e.Description)
-	for _, f := range e.Fields {
-		used += fieldLen(f)
-	}
+	used := p.used + discordLen(footer)
 	for _, f := range more {
 		used += fieldLen(f)
 	}

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -28,14 +29,7 @@ var updateGolden = flag.Bool("update", false, "rewrite the golden files in testd
 
 const zwsp = "\u200b"
 
-// raftReply is the core's real answer to "/explain raft".
-func raftReply(tb testing.TB) bot.Reply {
-	tb.Helper()
-	r, _ := raftReplyFrom(tb)
-	return r
-}
-
-// raftReplyFrom is raftReply with the router that answered.
+// raftReplyFrom is the core's real answer to "/explain raft", with the router that answered.
 func raftReplyFrom(tb testing.TB) (bot.Reply, *bot.Router) {
 	tb.Helper()
 	router := testRouter(tb)
@@ -1181,4 +1175,42 @@ type testOpts struct {
 
 func render(r bot.Reply, o testOpts) *discordgo.InteractionResponseData {
 	return Render(bottest.WithShare(r, o.ShareLine))
+}
+
+// TestEncodeIsEncodingJSON: the JSON Encode writes is the object encoding/json makes of the same
+// response, for stock replies with what requests add, whole replies and hostile ones.
+func TestEncodeIsEncodingJSON(t *testing.T) {
+	router := testRouter(t)
+	rd := NewRenderer(router.Stock())
+	shared := bot.Section{Heading: "Shared <in> this \"workspace\"", Body: "- https://example.com/a?b=1&c=<2> (ann): @everyone \u2028 \x01 \xff read"}
+	share := bot.Button{Label: bot.ShareLabel, Action: bot.Action{Command: "explain", Args: "x", Public: true}}
+	var replies []bot.Reply
+	for _, stock := range router.Stock()[:10] {
+		replies = append(replies, bot.Reply{Stock: stock},
+			bot.Reply{Stock: stock, Sections: []bot.Section{shared}, Buttons: []bot.Button{share}, Footer: "Best match for “x” · /explain x"})
+	}
+	for _, s := range append(renderPieces, "\u2029", "</script>") {
+		replies = append(replies, everywhere(s))
+	}
+	rng := rand.New(rand.NewPCG(7, 7))
+	for range 50 {
+		r, _ := randomReply(rng)
+		replies = append(replies, r)
+	}
+	for i, r := range replies {
+		resp := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: rd.Render(r)}
+		got, err := rd.Encode(resp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := mustJSON(t, resp)
+		var g, w any
+		if err := json.Unmarshal(got, &g); err != nil {
+			t.Fatalf("reply %d: invalid JSON %v:\n%s", i, err, got)
+		}
+		_ = json.Unmarshal(want, &w)
+		if !reflect.DeepEqual(g, w) {
+			t.Fatalf("reply %d: Encode wrote\n%s\nencoding/json\n%s", i, got, want)
+		}
+	}
 }

@@ -34,6 +34,7 @@ func BenchmarkSlashExplainHTTP(b *testing.B) {
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(answer)))
 		_, _ = w.Write(answer)
 	}))
 	b.Cleanup(bare.Close)

@@ -84,14 +84,16 @@ func Render(r bot.Reply, opts RenderOptions) Message {
 // prepare nothing. A Renderer is read-only after NewRenderer and safe for concurrent use.
 type Renderer struct {
 	stock map[*bot.Reply]*parts
+	json  map[any][]byte // the JSON of prepared blocks and buttons, by pointer; see Encode
 }
 
 // NewRenderer prepares every stock reply (bot.Router.Stock).
 func NewRenderer(stock []*bot.Reply) *Renderer {
-	rd := &Renderer{stock: make(map[*bot.Reply]*parts, len(stock))}
+	rd := &Renderer{stock: make(map[*bot.Reply]*parts, len(stock)), json: map[any][]byte{}}
 	for _, s := range stock {
 		p := prepare(*s, 0)
 		rd.stock[s] = &p
+		rd.remember(&p)
 	}
 	return rd
 }

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -950,4 +951,46 @@ type testOpts struct {
 
 func render(r bot.Reply, o testOpts) Message {
 	return Render(bottest.WithShare(r, o.ShareLine), RenderOptions{MaxBlocks: o.MaxBlocks})
+}
+
+// TestEncodeIsEncodingJSON: the JSON Encode writes is the object encoding/json makes of the same
+// message, for stock replies with what requests add, whole replies and hostile ones.
+func TestEncodeIsEncodingJSON(t *testing.T) {
+	kb, err := knowledge.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	router := bot.NewRouter(slog.New(slog.DiscardHandler), nil)
+	study.Register(router, kb, nil, slog.New(slog.DiscardHandler))
+	rd := NewRenderer(router.Stock())
+	shared := bot.Section{Heading: "Shared <in> this \"workspace\"", Body: "- https://example.com/a?b=1&c=<2> (ann): <!channel> \u2028 \x01 \xff read"}
+	share := bot.Button{Label: bot.ShareLabel, Action: bot.Action{Command: "explain", Args: "x", Public: true}}
+	var msgs []Message
+	for _, stock := range router.Stock()[:10] {
+		msgs = append(msgs, rd.Render(bot.Reply{Stock: stock}, RenderOptions{}),
+			rd.Render(bot.Reply{Stock: stock, Sections: []bot.Section{shared}, Buttons: []bot.Button{share}, Footer: "x"}, RenderOptions{MaxBlocks: 9}))
+	}
+	for _, s := range append(pieces, "\u2029", "</script>") {
+		msgs = append(msgs, rd.Render(everywhere(s), RenderOptions{}))
+	}
+	rng := rand.New(rand.NewPCG(7, 7))
+	for range 50 {
+		r, _ := randomReply(rng)
+		msgs = append(msgs, rd.Render(r, RenderOptions{}))
+	}
+	msgs = append(msgs, Message{DeleteOriginal: true}, Message{Text: "t", ReplaceOriginal: true, Blocks: []goslack.Block{}})
+	for i, m := range msgs {
+		got, err := rd.Encode(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var g, w any
+		if err := json.Unmarshal(got, &g); err != nil {
+			t.Fatalf("message %d: invalid JSON %v:\n%s", i, err, got)
+		}
+		_ = json.Unmarshal(mustJSON(t, m), &w)
+		if !reflect.DeepEqual(g, w) {
+			t.Fatalf("message %d: Encode wrote\n%s\nencoding/json\n%s", i, got, mustJSON(t, m))
+		}
+	}
 }

@@ -36,10 +36,11 @@ func (a *Adapter) Commands() http.Handler {
 		}
 		a.handleSlash(r.Context(), s, func(m *Message) {
 			if m == nil {
-				w.WriteHeader(http.StatusOK) // an empty 200 acknowledges without a visible reply
+				webhook.Acknowledge(w) // an empty 200 acknowledges without a visible reply
 				return
 			}
-			webhook.WriteJSON(w, m)
+			data, err := a.render.Encode(*m)
+			webhook.WriteEncoded(w, data, err)
 		})
 	})
 }

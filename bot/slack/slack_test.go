@@ -51,8 +51,9 @@ type option func(*setup)
 
 func withConfig(f func(*Config)) option { return func(s *setup) { f(&s.cfg) } }
 
-func withSlowStore(d time.Duration) option {
-	return func(s *setup) { s.store = storetest.Slow{MaterialStore: s.store, Delay: d} }
+// withSlowStore makes listing take d, or until gate is closed.
+func withSlowStore(d time.Duration, gate <-chan struct{}) option {
+	return func(s *setup) { s.store = storetest.Slow{MaterialStore: s.store, Delay: d, Gate: gate} }
 }
 
 func withCommands(f func(*bot.Router)) option { return func(s *setup) { s.commands = f } }
@@ -267,11 +268,17 @@ func TestSlashExplainAnswersInline(t *testing.T) {
 // TestSlowStoreFollowsUp: a command whose store is slow is acknowledged empty within the ack
 // budget and completed through response_url.
 func TestSlowStoreFollowsUp(t *testing.T) {
-	h := newHarness(t, withSlowStore(time.Second))
+	gate := make(chan struct{})
+	h := newHarness(t, withSlowStore(10*time.Second, gate))
 	code, body := h.command("T1", "U1", "/materials", "")
 	if code != 200 || len(bytes.TrimSpace(body)) != 0 {
 		t.Fatalf("ack: %d %q, want an empty 200", code, body)
 	}
+	// The acknowledgement arrived while the store was still busy: the reply cannot be there yet.
+	if rs := h.fake.Responses(); len(rs) != 0 {
+		t.Fatalf("the reply was posted before the acknowledgement: %v", rs)
+	}
+	close(gate)
 	h.settle()
 	rs := h.fake.Responses()
 	if len(rs) != 1 || headerText(t, rs[0]) != "Shared material" {

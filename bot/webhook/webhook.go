@@ -10,6 +10,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"unicode/utf8"
 )
 
 // MaxBody is the largest request body accepted: no Slack or Discord payload comes near 1 MiB.
@@ -81,10 +83,76 @@ func (rd Reader) Reject(reason string) {
 // WriteJSON answers 200 with v as JSON.
 func WriteJSON(w http.ResponseWriter, v any) {
 	data, err := json.Marshal(v)
+	WriteEncoded(w, data, err)
+}
+
+// WriteEncoded answers 200 with data, JSON that the caller encoded, or 500 when encoding failed.
+// The answer is complete on the wire when WriteEncoded returns (its length is set and it is
+// flushed), so it may be an acknowledgement given while the handler is still working.
+func WriteEncoded(w http.ResponseWriter, data []byte, err error) {
 	if err != nil {
 		http.Error(w, "cannot encode the answer", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(append(data, '\n'))
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	_, _ = w.Write(data)
+	_ = http.NewResponseController(w).Flush()
+}
+
+// Acknowledge answers an empty 200, complete on the wire when it returns, like WriteEncoded.
+func Acknowledge(w http.ResponseWriter) {
+	w.Header().Set("Content-Length", "0")
+	w.WriteHeader(http.StatusOK)
+	_ = http.NewResponseController(w).Flush()
+}
+
+const hexDigits = "0123456789abcdef"
+
+// AppendString appends s as a JSON string, escaping as encoding/json does: quotes, backslashes,
+// control characters, <, > and &, U+2028 and U+2029; invalid UTF-8 becomes U+FFFD.
+func AppendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\t':
+				b = append(b, '\\', 't')
+			case '\r':
+				b = append(b, '\\', 'r')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			if r == utf8.RuneError {
+				b = append(b, `\ufffd`...)
+			} else {
+				b = append(b, `\u202`...)
+				b = strconv.AppendInt(b, int64(r&0xf), 16)
+			}
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }

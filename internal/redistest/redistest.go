@@ -154,18 +154,32 @@ func StartCluster(t testing.TB) *Cluster {
 	if out, err := exec.Command("redis-cli", args...).CombinedOutput(); err != nil {
 		t.Fatalf("create the cluster: %v\n%s", err, out)
 	}
-	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: c.Addrs})
-	defer rdb.Close()
-	for range 300 {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		info, err := rdb.ClusterInfo(ctx).Result()
-		cancel()
-		if err == nil && strings.Contains(info, "cluster_state:ok") {
+	// Every node must see the whole cluster before a test may use it: one node saying
+	// cluster_state:ok while another still gossips answers CLUSTERDOWN.
+	nodes := make([]*redis.Client, len(c.Addrs))
+	for i, addr := range c.Addrs {
+		nodes[i] = redis.NewClient(&redis.Options{Addr: addr})
+		defer nodes[i].Close()
+	}
+	ready := func() bool {
+		for _, n := range nodes {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			info, err := n.ClusterInfo(ctx).Result()
+			cancel()
+			if err != nil || !strings.Contains(info, "cluster_state:ok") || !strings.Contains(info, "cluster_slots_ok:16384") ||
+				!strings.Contains(info, "cluster_known_nodes:3") {
+				return false
+			}
+		}
+		return true
+	}
+	for range 500 {
+		if ready() {
 			return c
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Fatal("the cluster never reached cluster_state:ok")
+	t.Fatal("the cluster never reached cluster_state:ok on every node")
 	return nil
 }
 

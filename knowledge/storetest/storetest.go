@@ -392,12 +392,16 @@ func testCancelled(t *testing.T, s knowledge.MaterialStore, ws func(string) stri
 type Slow struct {
 	knowledge.MaterialStore
 	Delay time.Duration
+	// Gate, when set, ends the wait early once it is closed, so a test can let a slow call
+	// finish exactly when it wants to.
+	Gate <-chan struct{}
 }
 
 // List implements knowledge.MaterialStore.
 func (s Slow) List(ctx context.Context, ws string, q knowledge.ListQuery) ([]knowledge.Material, int, error) {
 	select {
 	case <-time.After(s.Delay):
+	case <-s.Gate:
 	case <-ctx.Done():
 		return nil, 0, ctx.Err()
 	}
