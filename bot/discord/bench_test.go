@@ -3,16 +3,13 @@ package discord
 import (
 	"crypto/ed25519"
 	"encoding/hex"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
-	"github.com/careerbot/careerbot/bot/webhook"
 	"github.com/careerbot/careerbot/internal/loadtest"
 )
 
@@ -30,18 +27,8 @@ func BenchmarkInteractionHTTP(b *testing.B) {
 		b.Fatalf("careerbot answered %d: %.200s", code, answer)
 	}
 	pub := h.priv.Public().(ed25519.PublicKey)
-	bare := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got, err := io.ReadAll(http.MaxBytesReader(w, r.Body, webhook.MaxBody))
-		if err != nil || verify(r.Header, got, pub) != nil {
-			http.Error(w, "invalid request signature", http.StatusUnauthorized)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Length", strconv.Itoa(len(answer)))
-		_, _ = w.Write(answer)
-	}))
-	b.Cleanup(bare.Close)
-	loadtest.Compare(b, h.srv.URL, bare.URL, func(base string, _ int) *http.Request {
+	bare := loadtest.Bare(b, answer, func(h http.Header, body []byte) error { return verify(h, body, pub) })
+	loadtest.Compare(b, h.srv.URL, bare, func(base string, _ int) *http.Request {
 		ts := strconv.FormatInt(time.Now().Unix(), 10)
 		req, _ := http.NewRequest(http.MethodPost, base+"/discord/interactions", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")

@@ -164,24 +164,7 @@ func (w *walker) fail() {
 // object calls member for each key of an object, or does nothing for null; member must read
 // or skip the value.
 func (w *walker) object(member func(key string)) {
-	if w.null() {
-		return
-	}
-	if w.peek() != '{' {
-		w.fail()
-		w.skip()
-		return
-	}
-	w.i++
-	for w.err == nil {
-		switch w.peek() {
-		case '}':
-			w.i++
-			return
-		case ',':
-			w.i++
-			continue
-		}
+	w.each('{', '}', func() {
 		key := w.key()
 		w.ws()
 		w.i++ // ':'
@@ -190,7 +173,7 @@ func (w *walker) object(member func(key string)) {
 		if w.i == start && w.err == nil {
 			w.skip() // the member read nothing
 		}
-	}
+	})
 }
 
 // keys are the object keys careerbot reads; any other is read as "" and skipped.
@@ -233,11 +216,15 @@ func (w *walker) key() string {
 }
 
 // array calls elem for each element of an array, or does nothing for null.
-func (w *walker) array(elem func()) {
+func (w *walker) array(elem func()) { w.each('[', ']', elem) }
+
+// each calls item for each member of an object or element of an array, between begin and
+// end; null has none.
+func (w *walker) each(begin, end byte, item func()) {
 	if w.null() {
 		return
 	}
-	if w.peek() != '[' {
+	if w.peek() != begin {
 		w.fail()
 		w.skip()
 		return
@@ -245,14 +232,14 @@ func (w *walker) array(elem func()) {
 	w.i++
 	for w.err == nil {
 		switch w.peek() {
-		case ']':
+		case end:
 			w.i++
 			return
 		case ',':
 			w.i++
 			continue
 		}
-		elem()
+		item()
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"github.com/careerbot/careerbot/bot"
 	"github.com/careerbot/careerbot/bot/webhook"
+	"github.com/careerbot/careerbot/internal/linkstate"
 )
 
 // DefaultAPIURL is Discord's REST base.
@@ -59,7 +60,7 @@ type Adapter struct {
 	// later runs work that outlives its interaction (deferred replies), so Close can wait.
 	later bot.Later
 
-	gateway gatewayLink // the gateway connection's state, for readiness
+	gateway linkstate.Lazy // the gateway connection's state, for readiness
 }
 
 // New returns an adapter; metrics may be nil.

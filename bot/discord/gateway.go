@@ -5,7 +5,6 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -106,17 +105,7 @@ func (a *Adapter) RunGateway(ctx context.Context) error {
 // down for longer than Config.DownGrace, the time from start-up to the first connect included.
 func (a *Adapter) GatewayReady(ctx context.Context) error { return a.link().Ready(ctx) }
 
-// gatewayLink holds the gateway connection's tracker, made on first use (RunGateway's start or
-// the first probe), which is when it starts counting down time.
-type gatewayLink struct {
-	once    sync.Once
-	tracker *linkstate.Tracker
-}
-
-func (a *Adapter) link() *linkstate.Tracker {
-	a.gateway.once.Do(func() { a.gateway.tracker = linkstate.New("discord gateway", a.cfg.DownGrace, time.Now) })
-	return a.gateway.tracker
-}
+func (a *Adapter) link() *linkstate.Tracker { return a.gateway.Get("discord gateway", a.cfg.DownGrace) }
 
 // open runs s.Open, which takes no context, and stops waiting for it when ctx ends; a
 // connection that opens after all is closed.

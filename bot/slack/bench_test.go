@@ -1,16 +1,13 @@
 package slack
 
 import (
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/careerbot/careerbot/bot/webhook"
 	"github.com/careerbot/careerbot/internal/loadtest"
 )
 
@@ -27,18 +24,8 @@ func BenchmarkSlashExplainHTTP(b *testing.B) {
 	if code != http.StatusOK || !strings.Contains(string(answer), "Consistency") {
 		b.Fatalf("careerbot answered %d: %.200s", code, answer)
 	}
-	bare := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got, err := io.ReadAll(http.MaxBytesReader(w, r.Body, webhook.MaxBody))
-		if err != nil || verify(r.Header, got, testSecret, time.Now()) != nil {
-			http.Error(w, "invalid request signature", http.StatusUnauthorized)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Length", strconv.Itoa(len(answer)))
-		_, _ = w.Write(answer)
-	}))
-	b.Cleanup(bare.Close)
-	loadtest.Compare(b, h.srv.URL, bare.URL, func(base string, _ int) *http.Request {
+	bare := loadtest.Bare(b, answer, func(h http.Header, body []byte) error { return verify(h, body, testSecret, time.Now()) })
+	loadtest.Compare(b, h.srv.URL, bare, func(base string, _ int) *http.Request {
 		ts := strconv.FormatInt(time.Now().Unix(), 10)
 		req, _ := http.NewRequest(http.MethodPost, base+"/slack/commands", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

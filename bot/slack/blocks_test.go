@@ -102,12 +102,7 @@ func BenchmarkRender(b *testing.B) {
 // TestPreparedRenderingIsTheSame renders every topic's explanation, with and without what a
 // request adds, through the prepared stock and as a whole reply, and wants the same payload.
 func TestPreparedRenderingIsTheSame(t *testing.T) {
-	kb, err := knowledge.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	router := bot.NewRouter(slog.New(slog.DiscardHandler), nil)
-	study.Register(router, kb, nil, slog.New(slog.DiscardHandler))
+	router := testRouter(t)
 	rd := NewRenderer(router.Stock())
 	shared := bot.Section{Heading: "Shared in this workspace", Body: "- https://example.com/a?b=1&c=<2> (ann, 1 upvote): <!channel> read this"}
 	share := bot.Button{Label: bot.ShareLabel, Action: bot.Action{Command: "explain", Args: "x", Public: true}}
@@ -956,12 +951,7 @@ func render(r bot.Reply, o testOpts) Message {
 // TestEncodeIsEncodingJSON: the JSON Encode writes is the object encoding/json makes of the same
 // message, for stock replies with what requests add, whole replies and hostile ones.
 func TestEncodeIsEncodingJSON(t *testing.T) {
-	kb, err := knowledge.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	router := bot.NewRouter(slog.New(slog.DiscardHandler), nil)
-	study.Register(router, kb, nil, slog.New(slog.DiscardHandler))
+	router := testRouter(t)
 	rd := NewRenderer(router.Stock())
 	shared := bot.Section{Heading: "Shared <in> this \"workspace\"", Body: "- https://example.com/a?b=1&c=<2> (ann): <!channel> \u2028 \x01 \xff read"}
 	share := bot.Button{Label: bot.ShareLabel, Action: bot.Action{Command: "explain", Args: "x", Public: true}}
@@ -993,4 +983,16 @@ func TestEncodeIsEncodingJSON(t *testing.T) {
 			t.Fatalf("message %d: Encode wrote\n%s\nencoding/json\n%s", i, got, mustJSON(t, m))
 		}
 	}
+}
+
+// testRouter routes the study commands, without a store.
+func testRouter(tb testing.TB) *bot.Router {
+	tb.Helper()
+	kb, err := knowledge.Builtin()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	router := bot.NewRouter(slog.New(slog.DiscardHandler), nil)
+	study.Register(router, kb, nil, slog.New(slog.DiscardHandler))
+	return router
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/careerbot/careerbot/bot"
 	"github.com/careerbot/careerbot/bot/webhook"
 	"github.com/careerbot/careerbot/internal/kv"
+	"github.com/careerbot/careerbot/internal/linkstate"
 	goslack "github.com/slack-go/slack"
 )
 
@@ -77,7 +78,7 @@ type Adapter struct {
 	adminMu    sync.Mutex
 	adminCache map[string]adminEntry
 
-	socket socketLink // the Socket Mode connection's state, for readiness
+	socket linkstate.Lazy // the Socket Mode connection's state, for readiness
 }
 
 type adminEntry struct {

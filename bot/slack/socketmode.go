@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/careerbot/careerbot/internal/linkstate"
@@ -84,16 +83,8 @@ func (a *Adapter) RunSocketMode(ctx context.Context) error {
 // included.
 func (a *Adapter) SocketModeReady(ctx context.Context) error { return a.link().Ready(ctx) }
 
-// socketLink holds the Socket Mode connection's tracker, made on first use (RunSocketMode's
-// start or the first probe), which is when it starts counting down time.
-type socketLink struct {
-	once    sync.Once
-	tracker *linkstate.Tracker
-}
-
 func (a *Adapter) link() *linkstate.Tracker {
-	a.socket.once.Do(func() { a.socket.tracker = linkstate.New("slack socket mode", a.cfg.DownGrace, time.Now) })
-	return a.socket.tracker
+	return a.socket.Get("slack socket mode", a.cfg.DownGrace)
 }
 
 // checkBotToken asks auth.test whether Slack accepts SLACK_BOT_TOKEN. Socket Mode connects with

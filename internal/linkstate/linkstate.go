@@ -35,6 +35,19 @@ func New(name string, grace time.Duration, now func() time.Time) *Tracker {
 	return &Tracker{name: name, grace: grace, now: now, downSince: now()}
 }
 
+// Lazy makes its Tracker on first use (a connection's start or the first readiness probe),
+// which is when the tracker starts counting down time. The zero value is ready to use.
+type Lazy struct {
+	once    sync.Once
+	tracker *Tracker
+}
+
+// Get returns the tracker, made with New(name, grace, time.Now) the first time.
+func (l *Lazy) Get(name string, grace time.Duration) *Tracker {
+	l.once.Do(func() { l.tracker = New(name, grace, time.Now) })
+	return l.tracker
+}
+
 // Up records that the connection is established.
 func (t *Tracker) Up() {
 	t.mu.Lock()

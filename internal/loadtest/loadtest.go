@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -61,6 +63,25 @@ func Run(b *testing.B, next func(i int) *http.Request) float64 {
 	b.ReportMetric(ms(0.50), "p50-ms")
 	b.ReportMetric(ms(0.99), "p99-ms")
 	return rate
+}
+
+// Bare is the baseline of Compare: a bare net/http server that reads the body as careerbot does
+// (at most 1 MiB), checks its signature with verify, and writes answer, the bytes careerbot
+// answered the same request with. It stops when the benchmark ends.
+func Bare(b *testing.B, answer []byte, verify func(h http.Header, body []byte) error) string {
+	b.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+		if err != nil || verify(r.Header, body) != nil {
+			http.Error(w, "invalid request signature", http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(answer)))
+		_, _ = w.Write(answer)
+	}))
+	b.Cleanup(srv.Close)
+	return srv.URL
 }
 
 // Compare runs the same load against careerbot's server and a bare one that answers the same
