@@ -169,8 +169,19 @@ func (o *Option) choice(w string, prefix bool) (Choice, bool) {
 			}
 		}
 	}
-	if !prefix || utf8.RuneCountInString(w) < 2 {
+	if !prefix {
 		return Choice{}, false
+	}
+	if found := o.prefixed(w); len(found) == 1 {
+		return found[0], true
+	}
+	return Choice{}, false
+}
+
+// prefixed is the choices whose value or name starts with w, of at least 2 letters.
+func (o *Option) prefixed(w string) []Choice {
+	if utf8.RuneCountInString(w) < 2 {
+		return nil
 	}
 	lw := strings.ToLower(w)
 	var found []Choice
@@ -179,10 +190,7 @@ func (o *Option) choice(w string, prefix bool) (Choice, bool) {
 			found = append(found, c)
 		}
 	}
-	if len(found) != 1 {
-		return Choice{}, false
-	}
-	return found[0], true
+	return found
 }
 
 // check validates values in place: required options present, integers and booleans well
@@ -238,16 +246,19 @@ func (f *Form) check(values map[string]string, sub *Subcommand) error {
 			if len(o.Choices) > 0 {
 				c, ok := o.choice(v, true)
 				if !ok {
+					if maybe := o.prefixed(v); len(maybe) > 1 {
+						return fail("%s could be %s: say which.", Quote(v, 40), choiceList(maybe))
+					}
 					return fail("%s must be one of %s, not %s.", o.Name, choiceList(o.Choices), Quote(v, 40))
 				}
 				v = c.Value
 			}
 			n := utf8.RuneCountInString(v)
 			if o.MaxLength > 0 && n > o.MaxLength {
-				return fail("%s is longer than %d characters.", capitalise(o.Description), o.MaxLength)
+				return fail("The %s has %d characters; keep it to %d.", o.Name, n, o.MaxLength)
 			}
 			if n < o.MinLength {
-				return fail("%s needs at least %d characters.", capitalise(o.Description), o.MinLength)
+				return fail("The %s needs at least %d characters.", o.Name, o.MinLength)
 			}
 		}
 		values[o.Name] = v
@@ -291,13 +302,6 @@ func lowerFirst(s string) string {
 	return string(unicode.ToLower(r)) + s[n:]
 }
 
-func capitalise(s string) string {
-	if s == "" {
-		return s
-	}
-	r, n := utf8.DecodeRuneInString(s)
-	return strings.ToUpper(string(r)) + s[n:]
-}
 
 // line is the command line that runs the same command with the same options again, as a button
 // carries it: the subcommand, then name:value for every option but the one that takes the rest,

@@ -129,6 +129,12 @@ func TestTopics(t *testing.T) {
 	if one.Title != "Consensus and coordination" || len(one.Buttons) == 0 {
 		t.Errorf("category: title %q with %d buttons", one.Title, len(one.Buttons))
 	}
+	if sec := dispatch(r, "topics", "sec"); sec.Title != "Security" {
+		t.Errorf("the start of a category: %q", sec.Title)
+	}
+	if cons := dispatch(r, "topics", "cons"); !cons.NotFound || !strings.Contains(cons.Text, "`consistency` or `consensus`") {
+		t.Errorf("an ambiguous start: %q %q", cons.Title, cons.Text)
+	}
 	bad := dispatch(r, "topics", "cooking")
 	if !bad.NotFound || !strings.Contains(bad.Text, "`consensus`") {
 		t.Errorf("unknown category: %+v", bad)
@@ -183,7 +189,7 @@ func TestPlainText(t *testing.T) {
 
 func FuzzDispatch(f *testing.F) {
 	r, _, _ := newTestRouter(f)
-	for _, s := range []string{"/explain raft", "explain how does raft elect a leader", "topics cons", "careerbot explain 2pc", "/", "\x00", "help me"} {
+	for _, s := range []string{"/explain raft", "explain how does raft elect a leader", "topics cons", "topics sec", "careerbot explain 2pc", "/", "\x00", "help me"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
