@@ -302,7 +302,6 @@ func lowerFirst(s string) string {
 	return string(unicode.ToLower(r)) + s[n:]
 }
 
-
 // line is the command line that runs the same command with the same options again, as a button
 // carries it: the subcommand, then name:value for every option but the one that takes the rest,
 // which ends the line as typed.
