@@ -162,6 +162,11 @@ var constructors = map[string]func(Config, *Client) (Source, error){
 	// Company boards (ats.go and the files beside it).
 
 	// Aggregators and feeds.
+	"remoteok":  newRemoteOK,
+	"remotive":  newRemotive,
+	"himalayas": newHimalayas,
+	"rss":       newRSS,
+	"atom":      newAtom,
 }
 
 // New makes the source that cfg describes. An unknown type, a bad name or a missing board is
