@@ -167,6 +167,7 @@ var constructors = map[string]func(Config, *Client) (Source, error){
 	"himalayas": newHimalayas,
 	"rss":       newRSS,
 	"atom":      newAtom,
+	"jsonld":    newJSONLD,
 }
 
 // New makes the source that cfg describes. An unknown type, a bad name or a missing board is
