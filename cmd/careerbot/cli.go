@@ -29,6 +29,7 @@ Commands:
   serve                 run the bot: HTTP endpoints on CAREERBOT_ADDR (default 127.0.0.1:8080)
   explain <topic...>    explain a topic or answer a question in the terminal
   topics [category]     list the topics, all or one category's
+  jobs fetch|sources    read the job sources now (--json for scripts), or list them
   knowledge lint        check the topic files and report every problem
   slack manifest        print the Slack app manifest for a deployment URL
   discord register      register the Discord application commands (globally or in a guild)
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string, getenv env, stdout, stderr io.Write
 		return runTopics(ctx, args[1:], stdout, stderr)
 	case "knowledge":
 		return runKnowledge(args[1:], stdout, stderr)
+	case "jobs":
+		return runJobs(ctx, args[1:], getenv, stdout, stderr)
 	case "slack":
 		return runSlack(args[1:], stdout, stderr)
 	case "discord":
@@ -80,7 +83,7 @@ func run(ctx context.Context, args []string, getenv env, stdout, stderr io.Write
 }
 
 // commands are the names run dispatches, for suggestions.
-var commands = []string{"serve", "explain", "topics", "knowledge", "slack", "discord", "help", "version"}
+var commands = []string{"serve", "explain", "topics", "jobs", "knowledge", "slack", "discord", "help", "version"}
 
 // suggestCommand returns the command closest to name when it is a plausible typo (at most two
 // edits, and fewer than half of name), or "".
