@@ -70,7 +70,7 @@ func NormalizeURL(raw string) (string, error) {
 		return "", inputErrorf("that link carries a user name or password; share it without them")
 	}
 	host := strings.ToLower(u.Hostname())
-	if host == "" || strings.ContainsAny(host, "_ ") || strings.HasPrefix(host, ".") || strings.Contains(host, "..") {
+	if host == "" || strings.ContainsAny(host, "_ []") || strings.HasPrefix(host, ".") || strings.Contains(host, "..") {
 		return "", inputErrorf("that link has no valid host name")
 	}
 	port := u.Port()

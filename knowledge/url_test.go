@@ -76,7 +76,7 @@ func TestNormalizeURLRefuses(t *testing.T) {
 }
 
 func FuzzNormalizeURL(f *testing.F) {
-	for _, s := range []string{"https://example.org/a?utm_source=x#f", "javascript:x", "<https://a.b|c>", "http://[::1]:80/", "https://a@b"} {
+	for _, s := range []string{"https://example.org/a?utm_source=x#f", "javascript:x", "<https://a.b|c>", "http://[::1]:80/", "https://a@b", "http://]:00"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
