@@ -154,7 +154,7 @@ func amount(s string, k bool) (int64, bool) {
 	}
 	if groupedNumber.MatchString(s) && !k {
 		n, err := strconv.ParseInt(strings.NewReplacer(",", "", ".", "").Replace(s), 10, 64)
-		return n, err == nil
+		return n, err == nil && n > 0
 	}
 	f, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
 	if err != nil {
@@ -163,5 +163,6 @@ func amount(s string, k bool) (int64, bool) {
 	if k {
 		f *= 1000
 	}
-	return int64(f + 0.5), f > 0
+	n := int64(f + 0.5)
+	return n, n > 0 // "$0,1" states no pay
 }

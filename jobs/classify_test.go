@@ -56,6 +56,8 @@ func TestSalaryOf(t *testing.T) {
 		{"$80,000 – $95,000 USD", &Salary{80000, 95000, "USD", PerYear}},
 		{"£5,000 a month", &Salary{5000, 5000, "GBP", PerMonth}},
 		{"30 $/h", nil},
+		{"$0,1", nil},
+		{"$0 - $0", nil},
 		{"We have 3 offices and 200 engineers", nil},
 		{"", nil},
 	}
