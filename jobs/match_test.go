@@ -6,16 +6,16 @@ import (
 	"time"
 )
 
-var now = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+var testNow = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 
-// openings are hand-built to exercise every qualifier.
-var openings = map[string]*Opening{
+// testOpenings are hand-built to exercise every qualifier.
+var testOpenings = map[string]*Opening{
 	"sre": {
 		ID: "acme:1", Title: "Senior Site Reliability Engineer (Kubernetes, Go)", Company: "Acme Payments",
 		Locations: []string{"Berlin, Germany"}, Remote: RemoteNo, Seniority: SenioritySenior,
 		EmploymentType: TypeFullTime, Visa: VisaYes, Source: "greenhouse",
 		Salary:      &Salary{Min: 90_000, Max: 110_000, Currency: "EUR", Period: PerYear},
-		Posted:      now.Add(-3 * 24 * time.Hour),
+		Posted:      testNow.Add(-3 * 24 * time.Hour),
 		Description: "Run Kafka and PostgreSQL on call. We value on-call hygiene and go live weekly.",
 	},
 	"contract": {
@@ -23,7 +23,7 @@ var openings = map[string]*Opening{
 		Locations: []string{"Remote - EU"}, Remote: RemoteYes, Seniority: SeniorityStaff,
 		EmploymentType: TypeContract, Visa: VisaNo, Source: "remoteok",
 		Salary:      &Salary{Min: 80, Max: 100, Currency: "USD", Period: PerHour}, // 166,400–208,000 a year
-		FirstSeen:   now.Add(-10 * 24 * time.Hour),
+		FirstSeen:   testNow.Add(-10 * 24 * time.Hour),
 		Description: "Golang is not needed. Pulsar and NATS experience; PHP legacy code.",
 	},
 	"nosalary": {
@@ -104,11 +104,11 @@ func TestMatch(t *testing.T) {
 		}
 		var got []string
 		for _, name := range []string{"sre", "contract", "nosalary"} {
-			o := openings[name]
-			if q.Match(o, now) != q.MatchDoc(Index(o), now) {
+			o := testOpenings[name]
+			if q.Match(o, testNow) != q.MatchDoc(Index(o), testNow) {
 				t.Errorf("%q: Match and MatchDoc disagree on %s", c.query, name)
 			}
-			if q.Match(o, now) {
+			if q.Match(o, testNow) {
 				got = append(got, name)
 			}
 		}
@@ -150,7 +150,7 @@ func TestExplain(t *testing.T) {
 		if err != nil {
 			t.Fatalf("ParseQuery(%q): %v", c.query, err)
 		}
-		if got := q.Explain(Index(openings[c.opening]), now); got != c.want {
+		if got := q.Explain(Index(testOpenings[c.opening]), testNow); got != c.want {
 			t.Errorf("Explain(%q, %s) = %q,\nwant %q", c.query, c.opening, got, c.want)
 		}
 	}
@@ -180,8 +180,8 @@ func TestContainsWord(t *testing.T) {
 func BenchmarkMatch(b *testing.B) {
 	docs := make([]*Doc, 100_000)
 	for i := range docs {
-		o := *openings[[]string{"sre", "contract", "nosalary"}[i%3]]
-		o.Description = fmt.Sprintf("%s opening %d", description, i)
+		o := *testOpenings[[]string{"sre", "contract", "nosalary"}[i%3]]
+		o.Description = fmt.Sprintf("%s opening %d", benchDescription, i)
 		docs[i] = Index(&o)
 	}
 	q, err := ParseQuery(`golang (kafka OR pulsar) -php "site reliability" remote:no salary:>=80k eur posted:<7d`)
@@ -193,7 +193,7 @@ func BenchmarkMatch(b *testing.B) {
 	for b.Loop() {
 		n := 0
 		for _, d := range docs {
-			if q.MatchDoc(d, now) {
+			if q.MatchDoc(d, testNow) {
 				n++
 			}
 		}
