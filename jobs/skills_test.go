@@ -199,8 +199,8 @@ func TestTopicsFor(t *testing.T) {
 	}
 }
 
-// description is a realistic 3 KB posting for the benchmarks.
-var description = strings.Repeat(`About the role
+// benchDescription is a realistic 3 KB posting for the benchmarks.
+var benchDescription = strings.Repeat(`About the role
 We are looking for a Senior Site Reliability Engineer to join our Platform team. You will run
 and scale the infrastructure behind our payments API, serving millions of requests a day across
 three regions on AWS and GCP. Our stack: Go and Rust services on Kubernetes (EKS and GKE),
@@ -219,8 +219,8 @@ What we look for
 
 func BenchmarkSkillsIn(b *testing.B) {
 	b.ReportAllocs()
-	b.SetBytes(int64(len(description)))
+	b.SetBytes(int64(len(benchDescription)))
 	for b.Loop() {
-		SkillsIn(description)
+		SkillsIn(benchDescription)
 	}
 }
