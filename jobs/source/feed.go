@@ -40,15 +40,7 @@ func newFeed(kind string, cfg Config, c *Client) (Source, error) {
 const feedAccept = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1"
 
 func (f *feed) Fetch(ctx context.Context) ([]jobs.Opening, error) {
-	body, err := f.get(ctx, feedAccept)
-	if err != nil {
-		return nil, err
-	}
-	openings, err := parseFeed(body, f.name, f.client.Now())
-	if err != nil {
-		return nil, fmt.Errorf("source %s: %w", f.name, err)
-	}
-	return openings, nil
+	return f.fetch(ctx, feedAccept, parseFeed)
 }
 
 // feedDoc is the root of an RSS 2.0 (<rss><channel><item>), RSS 1.0 (<rdf:RDF><item>) or Atom

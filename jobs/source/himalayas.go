@@ -14,23 +14,11 @@ import (
 type himalayas struct{ base }
 
 func newHimalayas(cfg Config, c *Client) (Source, error) {
-	url := cfg.URL
-	if url == "" {
-		url = "https://himalayas.app/jobs/api?limit=100"
-	}
-	return &himalayas{base{name: cfg.Name, url: url, client: c}}, nil
+	return &himalayas{base{name: cfg.Name, url: endpoint(cfg, "https://himalayas.app/jobs/api?limit=100"), client: c}}, nil
 }
 
 func (h *himalayas) Fetch(ctx context.Context) ([]jobs.Opening, error) {
-	body, err := h.get(ctx, "application/json")
-	if err != nil {
-		return nil, err
-	}
-	openings, err := parseHimalayas(body, h.name, h.client.Now())
-	if err != nil {
-		return nil, fmt.Errorf("source %s: %w", h.name, err)
-	}
-	return openings, nil
+	return h.fetch(ctx, "application/json", parseHimalayas)
 }
 
 type himalayasAnswer struct {

@@ -26,13 +26,9 @@ func newJSONLD(cfg Config, c *Client) (Source, error) {
 }
 
 func (j *jsonLD) Fetch(ctx context.Context) ([]jobs.Opening, error) {
-	body, err := j.get(ctx, "text/html")
+	openings, err := j.fetch(ctx, "text/html", parseJSONLD)
 	if err != nil {
 		return nil, err
-	}
-	openings, err := parseJSONLD(body, j.name, j.client.Now())
-	if err != nil {
-		return nil, fmt.Errorf("source %s: %w", j.name, err)
 	}
 	for i := range openings {
 		if openings[i].URL == "" {

@@ -21,23 +21,11 @@ import (
 type remoteOK struct{ base }
 
 func newRemoteOK(cfg Config, c *Client) (Source, error) {
-	url := cfg.URL
-	if url == "" {
-		url = "https://remoteok.com/api"
-	}
-	return &remoteOK{base{name: cfg.Name, url: url, client: c}}, nil
+	return &remoteOK{base{name: cfg.Name, url: endpoint(cfg, "https://remoteok.com/api"), client: c}}, nil
 }
 
 func (r *remoteOK) Fetch(ctx context.Context) ([]jobs.Opening, error) {
-	body, err := r.get(ctx, "application/json")
-	if err != nil {
-		return nil, err
-	}
-	openings, err := parseRemoteOK(body, r.name, r.client.Now())
-	if err != nil {
-		return nil, fmt.Errorf("source %s: %w", r.name, err)
-	}
-	return openings, nil
+	return r.fetch(ctx, "application/json", parseRemoteOK)
 }
 
 type remoteOKJob struct {

@@ -19,23 +19,11 @@ import (
 type remotive struct{ base }
 
 func newRemotive(cfg Config, c *Client) (Source, error) {
-	url := cfg.URL
-	if url == "" {
-		url = "https://remotive.com/api/remote-jobs"
-	}
-	return &remotive{base{name: cfg.Name, url: url, client: c}}, nil
+	return &remotive{base{name: cfg.Name, url: endpoint(cfg, "https://remotive.com/api/remote-jobs"), client: c}}, nil
 }
 
 func (r *remotive) Fetch(ctx context.Context) ([]jobs.Opening, error) {
-	body, err := r.get(ctx, "application/json")
-	if err != nil {
-		return nil, err
-	}
-	openings, err := parseRemotive(body, r.name, r.client.Now())
-	if err != nil {
-		return nil, fmt.Errorf("source %s: %w", r.name, err)
-	}
-	return openings, nil
+	return r.fetch(ctx, "application/json", parseRemotive)
 }
 
 type remotiveAnswer struct {

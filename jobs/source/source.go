@@ -148,6 +148,30 @@ type base struct {
 
 func (b base) Name() string { return b.name }
 
+// parser reads a board's payload into openings.
+type parser func(body []byte, source string, now time.Time) ([]jobs.Opening, error)
+
+// fetch gets the source's endpoint and parses it; errors name the source.
+func (b base) fetch(ctx context.Context, accept string, parse parser) ([]jobs.Opening, error) {
+	body, err := b.get(ctx, accept)
+	if err != nil {
+		return nil, err
+	}
+	openings, err := parse(body, b.name, b.client.Now())
+	if err != nil {
+		return nil, fmt.Errorf("source %s: %w", b.name, err)
+	}
+	return openings, nil
+}
+
+// endpoint is cfg's url, or def when the sources file gives none.
+func endpoint(cfg Config, def string) string {
+	if cfg.URL != "" {
+		return cfg.URL
+	}
+	return def
+}
+
 // get fetches the source's endpoint.
 func (b base) get(ctx context.Context, accept string) ([]byte, error) {
 	body, err := b.client.Get(ctx, b.url, accept)
