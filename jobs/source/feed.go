@@ -102,7 +102,9 @@ type atomEntry struct {
 }
 
 // parseFeed reads the openings of an RSS or Atom feed. RSS titles in the "Company: Role" form
-// (We Work Remotely's) are split.
+// (We Work Remotely's) are split; Atom entries shaped like hnrss.org's Who-is-hiring feeds
+// ("New comment by …") are read with the Hacker News header convention, and those that are not
+// job posts are skipped.
 func parseFeed(body []byte, source string, now time.Time) ([]jobs.Opening, error) {
 	var doc feedDoc
 	d := xml.NewDecoder(bytes.NewReader(body))
@@ -198,6 +200,9 @@ func splitCompanyTitle(title string) (company, role string, ok bool) {
 	return c, r, true
 }
 
+// hnrssTitle is the title hnrss.org gives every comment of a Hacker News thread.
+var hnrssTitle = regexp.MustCompile(`^New comment by \S+ in `)
+
 func atomOpening(e atomEntry, source string, now time.Time) (jobs.Opening, bool) {
 	link := ""
 	for _, l := range e.Links {
@@ -229,10 +234,18 @@ func atomOpening(e atomEntry, source string, now time.Time) (jobs.Opening, bool)
 		Description: jobs.PlainText(html, jobs.MaxDescription),
 		Source:      source,
 	}
-	o.Remote = jobs.RemoteOf(o.Title)
-	o.Seniority = jobs.SeniorityOf(o.Title)
-	o.EmploymentType = jobs.EmploymentTypeOf(o.Title)
-	o.Visa = jobs.VisaOf(o.Description)
+	if hnrssTitle.MatchString(o.Title) {
+		p, ok := readHNPost(html)
+		if !ok {
+			return jobs.Opening{}, false
+		}
+		p.fill(&o)
+	} else {
+		o.Remote = jobs.RemoteOf(o.Title)
+		o.Seniority = jobs.SeniorityOf(o.Title)
+		o.EmploymentType = jobs.EmploymentTypeOf(o.Title)
+		o.Visa = jobs.VisaOf(o.Description)
+	}
 	if id == "" || o.Title == "" {
 		return jobs.Opening{}, false
 	}

@@ -187,20 +187,44 @@ func TestParseAtom(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 6 {
-		t.Fatalf("%d openings, want 6", len(got))
+	// Six hnrss comments: the Zoom round-up is not a job post and Mixin's names no role.
+	if len(got) != 4 {
+		t.Fatalf("%d openings, want 4", len(got))
 	}
 	for _, o := range got {
 		checkOpening(t, o, "hnrss")
 	}
 	o := got[0]
 	if o.ID != "hnrss:https://news.ycombinator.com/item?id=22665626" || o.URL != "https://news.ycombinator.com/item?id=22665626" ||
-		!o.Posted.Equal(time.Date(2020, 3, 23, 16, 32, 38, 0, time.UTC)) {
+		!o.Posted.Equal(time.Date(2020, 3, 23, 16, 32, 38, 0, time.UTC)) || o.Company != "Secfi" ||
+		o.Title != "Software engineer(s) + Operations and Finance" ||
+		!reflect.DeepEqual(o.Salary, &jobs.Salary{Min: 50000, Max: 150000, Currency: "EUR", Period: jobs.PerYear}) {
 		t.Errorf("first entry: %+v", o)
 	}
 	if !strings.HasPrefix(o.Description, "Secfi | Software engineer(s)") || strings.Contains(o.Description, "<p>") {
 		t.Errorf("description %q", o.Description)
 	}
+	// The same comments read from the Algolia API give the same openings, but for the id.
+	fromAPI, err := parseHN(fixture(t, "hn-whoishiring.json"), "hnrss", testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := map[string]jobs.Opening{}
+	for _, a := range fromAPI {
+		api[a.URL] = a
+	}
+	for _, o := range got {
+		a := api[o.URL]
+		if a.Title != o.Title || a.Company != o.Company || !reflect.DeepEqual(a.Locations, o.Locations) || a.Remote != o.Remote || !a.Posted.Equal(o.Posted) {
+			t.Errorf("%s: Atom %+v\nAPI %+v", o.URL, o, a)
+		}
+	}
+	t.Run("other Atom titles kept as they are", func(t *testing.T) {
+		got, err := parseFeed([]byte(`<feed><entry><id>1</id><title>Hybrid Data Engineer</title></entry></feed>`), "f", testNow)
+		if err != nil || len(got) != 1 || got[0].Title != "Hybrid Data Engineer" || got[0].Remote != jobs.RemoteHybrid {
+			t.Errorf("%+v, %v", got, err)
+		}
+	})
 }
 
 func TestParseFeedShapes(t *testing.T) {

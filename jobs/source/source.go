@@ -186,12 +186,13 @@ var constructors = map[string]func(Config, *Client) (Source, error){
 	// Company boards (ats.go and the files beside it).
 
 	// Aggregators and feeds.
-	"remoteok":  newRemoteOK,
-	"remotive":  newRemotive,
-	"himalayas": newHimalayas,
-	"rss":       newRSS,
-	"atom":      newAtom,
-	"jsonld":    newJSONLD,
+	"remoteok":       newRemoteOK,
+	"remotive":       newRemotive,
+	"himalayas":      newHimalayas,
+	"rss":            newRSS,
+	"atom":           newAtom,
+	"jsonld":         newJSONLD,
+	"hn-whoishiring": newHNWhoIsHiring,
 }
 
 // New makes the source that cfg describes. An unknown type, a bad name or a missing board is
