@@ -124,7 +124,7 @@ func parseAshby(body []byte, source string, now time.Time) ([]jobs.Opening, erro
 			EmploymentType: atsEmploymentType(j.EmploymentType),
 			Salary:         ashbySalary(j),
 			Posted:         atsPosted(j.PublishedAt, now),
-			Description:    jobs.PlainText(desc, jobs.MaxDescription),
+			Description:    atsText(desc),
 		}
 		locations := []string{j.Location}
 		for _, l := range j.SecondaryLocations {

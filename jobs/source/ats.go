@@ -329,3 +329,17 @@ func atsSection(title, body string) string {
 	b.WriteString(body)
 	return b.String()
 }
+
+// atsParaInItem is a paragraph opening or closing a list item, as Recruitee writes lists.
+var (
+	atsParaInItem  = regexp.MustCompile(`(?i)(<li\b[^>]*>)\s*<p\b[^>]*>`)
+	atsParaEndItem = regexp.MustCompile(`(?i)</p>\s*(</li>)`)
+)
+
+// atsText is a description's plain text. jobs.PlainText breaks a line before each paragraph,
+// which would leave "<li><p>text" as a lone "-" above its text, so such paragraphs are
+// dropped first.
+func atsText(s string) string {
+	s = atsParaEndItem.ReplaceAllString(atsParaInItem.ReplaceAllString(s, "$1"), "$1")
+	return jobs.PlainText(s, jobs.MaxDescription)
+}

@@ -417,6 +417,11 @@ func TestATSHelpers(t *testing.T) {
 			}
 		}
 	})
+	t.Run("paragraphs in list items", func(t *testing.T) {
+		if got := atsText(`<ul><li><p>one</p></li><li class="x"> <P style="a">two</P></li></ul>`); got != "- one\n- two" {
+			t.Errorf("%q", got)
+		}
+	})
 	t.Run("places", func(t *testing.T) {
 		if got := atsPlace("Singapore", " ", "Singapore"); got != "Singapore" {
 			t.Errorf("%q", got)

@@ -80,7 +80,7 @@ func parseGreenhouse(body []byte, source string, now time.Time) ([]jobs.Opening,
 			Closes:  atsCloses(j.Deadline),
 			// content is always entity-escaped HTML: decode it once whatever else it holds, so
 			// that markup sent both escaped and raw is all read as markup.
-			Description: jobs.PlainText(html.UnescapeString(j.Content), jobs.MaxDescription),
+			Description: atsText(html.UnescapeString(j.Content)),
 		}
 		if o.Posted.IsZero() {
 			o.Posted = atsPosted(j.UpdatedAt, now)

@@ -102,7 +102,7 @@ func parseLever(body []byte, source string, now time.Time) ([]jobs.Opening, erro
 			Locations:      atsLocations(append([]string{p.Categories.Location}, p.Categories.AllLocations...)...),
 			Remote:         atsRemote(p.Workplace), // "unspecified" is unknown, then read from the locations
 			EmploymentType: atsEmploymentType(p.Categories.Commitment),
-			Description:    jobs.PlainText(desc.String(), jobs.MaxDescription),
+			Description:    atsText(desc.String()),
 		}
 		if p.CreatedAt > 0 && p.CreatedAt < 1e15 {
 			o.Posted = jobs.UTC(time.UnixMilli(int64(p.CreatedAt)), now)

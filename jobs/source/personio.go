@@ -120,7 +120,7 @@ func parsePersonio(body []byte, source string, now time.Time) ([]jobs.Opening, e
 			Seniority:      atsLevel(p.Seniority, p.Name),
 			EmploymentType: personioType(p),
 			Posted:         atsPosted(p.CreatedAt, now),
-			Description:    jobs.PlainText(desc.String(), jobs.MaxDescription),
+			Description:    atsText(desc.String()),
 		}
 		if o, ok := atsOpening(o, source, p.ID); ok {
 			openings = atsKeep(openings, seen, o)

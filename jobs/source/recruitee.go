@@ -88,7 +88,7 @@ func parseRecruitee(body []byte, source string, now time.Time) ([]jobs.Opening, 
 			EmploymentType: atsEmploymentType(r.EmploymentType),
 			Posted:         atsPosted(r.PublishedAt, now),
 			Closes:         atsCloses(r.CloseAt),
-			Description:    jobs.PlainText(r.Description+atsSection("Requirements", r.Requirements), jobs.MaxDescription),
+			Description:    atsText(r.Description + atsSection("Requirements", r.Requirements)),
 		}
 		if o.Posted.IsZero() {
 			o.Posted = atsPosted(r.CreatedAt, now)

@@ -123,7 +123,7 @@ func parseSmartRecruiters(body []byte, source string, now time.Time) ([]jobs.Ope
 			EmploymentType: atsEmploymentType(p.TypeOfEmployment.Label),
 			URL:            smartRecruitersURL(p),
 			Posted:         atsPosted(p.ReleasedDate, now),
-			Description:    jobs.PlainText(desc.String(), jobs.MaxDescription),
+			Description:    atsText(desc.String()),
 		}
 		if o.EmploymentType == jobs.TypeUnknown {
 			o.EmploymentType = atsEmploymentType(p.TypeOfEmployment.ID)

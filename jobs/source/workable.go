@@ -79,8 +79,7 @@ func parseWorkable(body []byte, source string, now time.Time) ([]jobs.Opening, e
 			Seniority:      atsLevel(j.Experience, j.Title),
 			EmploymentType: atsEmploymentType(j.EmploymentType),
 			Posted:         atsPosted(j.PublishedOn, now),
-			Description: jobs.PlainText(j.Description+atsSection("Requirements", j.Requirements)+
-				atsSection("Benefits", j.Benefits), jobs.MaxDescription),
+			Description:    atsText(j.Description + atsSection("Requirements", j.Requirements) + atsSection("Benefits", j.Benefits)),
 		}
 		if jobs.WebURL(o.URL) == "" {
 			o.URL = j.Shortlink
