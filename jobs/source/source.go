@@ -184,6 +184,13 @@ func (b base) get(ctx context.Context, accept string) ([]byte, error) {
 // constructors make each type of source from its configuration and the default endpoint.
 var constructors = map[string]func(Config, *Client) (Source, error){
 	// Company boards (ats.go and the files beside it).
+	"greenhouse":      newGreenhouse,
+	"lever":           newLever,
+	"ashby":           newAshby,
+	"workable":        newWorkable,
+	"smartrecruiters": newSmartRecruiters,
+	"recruitee":       newRecruitee,
+	"personio":        newPersonio,
 
 	// Aggregators and feeds.
 	"remoteok":       newRemoteOK,
