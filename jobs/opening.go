@@ -108,9 +108,19 @@ type Opening struct {
 	Closes         time.Time // UTC; zero when not given
 	Description    string    // plain text, at most MaxDescription bytes
 	Source         string    // the source's name, as the sources file names it
-	FirstSeen      time.Time // UTC, set by the store
-	LastSeen       time.Time // UTC, set by the store
+	FirstSeen      time.Time // UTC: the first successful fetch that listed it
+	LastSeen       time.Time // UTC: the last successful fetch that listed it
+
+	// Closed is when the opening was found gone from its board for good (see Poller); zero
+	// while it is open. MissingSince and Misses count the successful fetches that no longer
+	// listed it, so that one odd answer of a board closes nothing.
+	Closed       time.Time
+	MissingSince time.Time
+	Misses       int
 }
+
+// Open says whether the opening is still listed by its board.
+func (o *Opening) Open() bool { return o.Closed.IsZero() }
 
 // MakeID is the id of an opening from source with the board's own id.
 func MakeID(source, boardID string) string { return fmt.Sprintf("%s:%s", source, boardID) }
