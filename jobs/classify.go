@@ -166,3 +166,20 @@ func amount(s string, k bool) (int64, bool) {
 	n := int64(f + 0.5)
 	return n, n > 0 // "$0,1" states no pay
 }
+
+var (
+	engineeringTitle = regexp.MustCompile(`(?i)\b(engineer|engineering|engineers|developer|programmer|sre|devops|devsecops|mlops|` +
+		`architect|sysadmin|administrator|site reliability|infrastructure|platform|backend|back-end|frontend|front-end|` +
+		`full[- ]?stack|software|firmware|cloud|kubernetes|data scientist|machine learning|security analyst|` +
+		`penetration tester|qa|sdet|cto|technical lead|tech lead|database|dba|network|reliability)\b`)
+	notEngineeringTitle = regexp.MustCompile(`(?i)\b(sales|account executive|account manager|marketing|recruiter|recruiting|` +
+		`talent|customer success|business development|copywriter)\b`)
+)
+
+// IsEngineering says whether a title is an engineering role (software, infrastructure, SRE,
+// DevOps, data, security): what the built-in sources keep, since aggregators list every kind
+// of job. A sales or recruiting title that mentions engineering ("Sales Engineer", "Technical
+// Recruiter") is not one.
+func IsEngineering(title string) bool {
+	return engineeringTitle.MatchString(title) && !notEngineeringTitle.MatchString(title)
+}
