@@ -90,6 +90,20 @@ func MarshalOpening(o Opening) ([]byte, error) {
 	return json.Marshal(r)
 }
 
+// MarshalOpenings returns the stored forms of a batch, or the first error: a store encodes the
+// whole batch before it writes any of it.
+func MarshalOpenings(openings []Opening) ([][]byte, error) {
+	records := make([][]byte, len(openings))
+	for i, o := range openings {
+		data, err := MarshalOpening(o)
+		if err != nil {
+			return nil, fmt.Errorf("opening %d of %d: %w", i+1, len(openings), err)
+		}
+		records[i] = data
+	}
+	return records, nil
+}
+
 // UnmarshalOpening decodes what MarshalOpening returned. Its times are in UTC; empty
 // Locations are nil.
 func UnmarshalOpening(data []byte) (Opening, error) {

@@ -109,18 +109,14 @@ func (s *Store) PutOpenings(ctx context.Context, openings []jobs.Opening) error 
 		return nil
 	}
 	// Encode outside the transaction: it holds bbolt's only writer lock.
-	records := make([][]byte, len(openings))
-	for i, o := range openings {
-		data, err := jobs.MarshalOpening(o)
-		if err != nil {
-			return fmt.Errorf("boltstore: put openings: %w", err)
-		}
-		records[i] = data
+	records, err := jobs.MarshalOpenings(openings)
+	if err == nil {
+		err = ctx.Err()
 	}
-	if err := ctx.Err(); err != nil {
+	if err != nil {
 		return fmt.Errorf("boltstore: put openings: %w", err)
 	}
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err = s.db.Update(func(tx *bolt.Tx) error {
 		b := open(tx)
 		for i, o := range openings {
 			id, source := []byte(o.ID), []byte(o.Source)
