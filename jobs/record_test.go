@@ -128,6 +128,12 @@ func TestRecordRejects(t *testing.T) {
 	if _, err := MarshalSource(SourceStatus{Type: "greenhouse"}); err == nil {
 		t.Error("MarshalSource accepted a status with no name")
 	}
+	if _, err := MarshalOpenings([]Opening{{ID: "a:1"}, {Title: "no id"}}); err == nil {
+		t.Error("MarshalOpenings accepted a batch with an opening with no ID")
+	}
+	if got, err := MarshalOpenings([]Opening{{ID: "a:1"}, {ID: "a:2"}}); err != nil || len(got) != 2 || string(got[1]) != `{"id":"a:2"}` {
+		t.Errorf("MarshalOpenings = %q, %v", got, err)
+	}
 	for _, data := range []string{"", "{", `{"title":"no id"}`, `{"id":7}`, "null"} {
 		if _, err := UnmarshalOpening([]byte(data)); err == nil {
 			t.Errorf("UnmarshalOpening(%q) succeeded", data)
