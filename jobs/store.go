@@ -16,7 +16,9 @@ var ErrNotFound = errors.New("jobs: not found")
 // both pass.
 type Store interface {
 	// PutOpenings writes whole records, replacing any with the same ID, and gives each write
-	// the next change number, in the order given. A record is written whole or not at all.
+	// the next change number, in the order given. A record is written whole or not at all; an
+	// opening with an empty ID fails the call before anything is written. Whether a call that
+	// fails later may leave part of the batch written is the implementation's to say.
 	PutOpenings(ctx context.Context, openings []Opening) error
 	// Opening returns one opening by ID, or ErrNotFound.
 	Opening(ctx context.Context, id string) (Opening, error)
@@ -26,12 +28,16 @@ type Store interface {
 	// Changes calls fn with each opening whose latest write has a change number greater than
 	// after, in change order, and returns the greatest change number seen (after itself when
 	// there is none). Changes(ctx, 0, fn) visits every opening once: how a replica loads its
-	// search index, then keeps it fresh with the number it got back.
+	// search index, then keeps it fresh with the number it got back. When fn returns an
+	// error, Changes stops and returns it with the greatest change number fn accepted, so that
+	// the caller can resume from there. An opening rewritten while Changes runs may be visited
+	// again, with its new content, later in the same call.
 	Changes(ctx context.Context, after int64, fn func(Opening) error) (int64, error)
 	// DeleteOpenings removes openings by ID; a missing ID is not an error.
 	DeleteOpenings(ctx context.Context, ids []string) error
 
-	// PutSource writes a source's status, replacing the previous one.
+	// PutSource writes a source's status, replacing the previous one. A status with an empty
+	// name is an error.
 	PutSource(ctx context.Context, s SourceStatus) error
 	// Source returns one source's status, or ErrNotFound.
 	Source(ctx context.Context, name string) (SourceStatus, error)

@@ -1,0 +1,11 @@
+package boltstore_test
+
+import (
+	"testing"
+
+	"github.com/careerbot/careerbot/jobs/storetest"
+)
+
+func BenchmarkPutOpenings(b *testing.B) { storetest.BenchPutOpenings(b, newStore(b)) }
+
+func BenchmarkChanges(b *testing.B) { storetest.BenchChanges(b, newStore(b)) }

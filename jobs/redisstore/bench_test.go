@@ -1,0 +1,17 @@
+package redisstore_test
+
+import (
+	"testing"
+
+	"github.com/careerbot/careerbot/internal/redistest"
+	"github.com/careerbot/careerbot/jobs/redisstore"
+	"github.com/careerbot/careerbot/jobs/storetest"
+)
+
+func BenchmarkPutOpenings(b *testing.B) {
+	storetest.BenchPutOpenings(b, redisstore.NewWithPrefix(redistest.Client(b), prefixes()()))
+}
+
+func BenchmarkChanges(b *testing.B) {
+	storetest.BenchChanges(b, redisstore.NewWithPrefix(redistest.Client(b), prefixes()()))
+}

@@ -1,0 +1,331 @@
+// Package redisstore keeps job openings and the poller's per-source status in Redis, for
+// deployments where several careerbot replicas share one Redis, Sentinel-managed or a Cluster.
+// It implements jobs.Store.
+//
+// # Key layout
+//
+//	careerbot:job:{<id>}              string  the opening's record (jobs.MarshalOpening)
+//	careerbot:{jobs}:seq              string  the last change number given out (INCR)
+//	careerbot:{jobs}:changes          zset    id, scored by its latest change number
+//	careerbot:{jobs}:sourceof         hash    id -> the source it is indexed under
+//	careerbot:{jobs}:source:<name>    set     ids of the source's openings
+//	careerbot:{jobs}:sources          hash    source name -> its status (jobs.MarshalSource)
+//
+// The braces are Redis Cluster hash tags. Each record is tagged with its own id, so a hundred
+// thousand openings spread over every node of a cluster; the index keys all share {jobs}, so they
+// live in one slot and one Lua script may change several of them atomically. No command spans
+// slots: records are written and read with one single-key command each, pipelined (go-redis
+// splits a cluster pipeline by node; MGET would need one slot), and the scripts touch {jobs}
+// keys only. sourceof lets the scripts find the source set an opening leaves when it moves to
+// another source or is deleted, without reading its record from another slot.
+//
+// # Writes and crashes
+//
+// PutOpenings first writes the records (one pipeline), then runs one script that, for each id
+// in order, takes the next change number and updates changes, sourceof and the source sets.
+// Deletes go the same way round: records first, then the index. A crash, a lost connection or
+// a concurrent write that lands between the two steps leaves a record whose index entry is
+// missing or older (a new opening that Changes does not show yet, a rewrite that Changes shows
+// under its previous number with its new content) or an index entry whose record is gone.
+// Readers tolerate both: Changes and SourceOpenings skip ids whose record is missing, and
+// SourceOpenings skips records of another source. The next PutOpenings of the id, which the
+// poller makes at every successful fetch, repairs it. Each record is written whole by one SET;
+// a batch is not atomic.
+//
+// The index script runs once per batch and, like every script, blocks Redis while it runs:
+// about 4 µs per rewritten opening and 7 µs per new one on a small machine, so a board of a
+// thousand openings holds Redis for some milliseconds.
+package redisstore
+
+import (
+	"cmp"
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/careerbot/careerbot/jobs"
+	"github.com/redis/go-redis/v9"
+)
+
+var (
+	//go:embed put.lua
+	putSrc    string
+	putScript = redis.NewScript(putSrc)
+
+	//go:embed delete.lua
+	deleteSrc    string
+	deleteScript = redis.NewScript(deleteSrc)
+)
+
+// pageSize is how many openings Changes reads per round trip, and SourceOpenings per pipeline.
+const pageSize = 1000
+
+// Store implements jobs.Store on Redis.
+type Store struct {
+	rdb redis.UniversalClient
+
+	prefix    string // of every key: "careerbot:"
+	seq       string
+	changes   string
+	sourceOf  string
+	sourceSet string // followed by the source's name
+	sources   string
+}
+
+// New returns a store on rdb, which may be a single client, a Sentinel-backed failover client or
+// a cluster client.
+func New(rdb redis.UniversalClient) *Store { return newStore(rdb, "careerbot:") }
+
+// newStore returns a store whose keys start with prefix rather than "careerbot:", so that tests
+// sharing one Redis keep apart.
+func newStore(rdb redis.UniversalClient, prefix string) *Store {
+	index := prefix + "{jobs}:"
+	return &Store{
+		rdb: rdb, prefix: prefix,
+		seq: index + "seq", changes: index + "changes", sourceOf: index + "sourceof",
+		sourceSet: index + "source:", sources: index + "sources",
+	}
+}
+
+func (s *Store) recordKey(id string) string { return s.prefix + "job:{" + id + "}" }
+
+// PutOpenings implements jobs.Store in two round trips: the records, then the index.
+func (s *Store) PutOpenings(ctx context.Context, openings []jobs.Opening) error {
+	if len(openings) == 0 {
+		return nil
+	}
+	records, err := jobs.MarshalOpenings(openings)
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		return fmt.Errorf("redisstore: put openings: %w", err)
+	}
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, o := range openings {
+			p.Set(ctx, s.recordKey(o.ID), records[i], 0)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("redisstore: put openings: write records: %w", err)
+	}
+	args := make([]any, 0, 1+2*len(openings))
+	args = append(args, s.sourceSet)
+	for _, o := range openings {
+		args = append(args, o.ID, o.Source)
+	}
+	if err := putScript.Run(ctx, s.rdb, []string{s.seq, s.changes, s.sourceOf}, args...).Err(); err != nil {
+		return fmt.Errorf("redisstore: put openings: index: %w", err)
+	}
+	return nil
+}
+
+// found decodes a reply that holds one record, or returns jobs.ErrNotFound for none.
+func found[T any](cmd *redis.StringCmd, decode func([]byte) (T, error)) (T, error) {
+	data, err := cmd.Bytes()
+	if errors.Is(err, redis.Nil) {
+		err = jobs.ErrNotFound
+	}
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return decode(data)
+}
+
+// Opening implements jobs.Store.
+func (s *Store) Opening(ctx context.Context, id string) (jobs.Opening, error) {
+	err := ctx.Err()
+	var o jobs.Opening
+	if err == nil {
+		o, err = found(s.rdb.Get(ctx, s.recordKey(id)), jobs.UnmarshalOpening)
+	}
+	if err != nil {
+		return jobs.Opening{}, fmt.Errorf("redisstore: opening %q: %w", id, err)
+	}
+	return o, nil
+}
+
+// records reads the records of ids in one pipeline; a missing record is nil.
+func (s *Store) records(ctx context.Context, ids []string) ([][]byte, error) {
+	cmds := make([]*redis.StringCmd, len(ids))
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, id := range ids {
+			cmds[i] = p.Get(ctx, s.recordKey(id))
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, err
+	}
+	out := make([][]byte, len(ids))
+	for i, cmd := range cmds {
+		data, err := cmd.Bytes()
+		if errors.Is(err, redis.Nil) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[i] = data
+	}
+	return out, nil
+}
+
+// SourceOpenings implements jobs.Store.
+func (s *Store) SourceOpenings(ctx context.Context, source string) ([]jobs.Opening, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("redisstore: openings of %q: %w", source, err)
+	}
+	ids, err := s.rdb.SMembers(ctx, s.sourceSet+source).Result()
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: openings of %q: %w", source, err)
+	}
+	var out []jobs.Opening
+	for chunk := range slices.Chunk(ids, pageSize) {
+		records, err := s.records(ctx, chunk)
+		if err != nil {
+			return nil, fmt.Errorf("redisstore: openings of %q: %w", source, err)
+		}
+		for _, data := range records {
+			if data == nil {
+				continue // deleted, or a write in flight: see the package doc
+			}
+			o, err := jobs.UnmarshalOpening(data)
+			if err != nil {
+				return nil, fmt.Errorf("redisstore: openings of %q: %w", source, err)
+			}
+			if o.Source == source {
+				out = append(out, o)
+			}
+		}
+	}
+	return out, nil
+}
+
+// Changes implements jobs.Store, a page of change numbers and a pipeline of records at a time.
+func (s *Store) Changes(ctx context.Context, after int64, fn func(jobs.Opening) error) (int64, error) {
+	last := after
+	for {
+		if err := ctx.Err(); err != nil {
+			return last, fmt.Errorf("redisstore: changes after %d: %w", last, err)
+		}
+		page, err := s.rdb.ZRangeArgsWithScores(ctx, redis.ZRangeArgs{
+			Key: s.changes, ByScore: true, Start: "(" + strconv.FormatInt(last, 10), Stop: "+inf", Count: pageSize,
+		}).Result()
+		if err != nil {
+			return last, fmt.Errorf("redisstore: changes after %d: %w", last, err)
+		}
+		if len(page) == 0 {
+			return last, nil
+		}
+		ids := make([]string, len(page))
+		for i, z := range page {
+			ids[i], _ = z.Member.(string)
+		}
+		records, err := s.records(ctx, ids)
+		if err != nil {
+			return last, fmt.Errorf("redisstore: changes after %d: %w", last, err)
+		}
+		for i, data := range records {
+			if err := ctx.Err(); err != nil {
+				return last, fmt.Errorf("redisstore: changes after %d: %w", last, err)
+			}
+			if data != nil { // a missing record was deleted: see the package doc
+				o, err := jobs.UnmarshalOpening(data)
+				if err != nil {
+					return last, fmt.Errorf("redisstore: changes after %d: %w", last, err)
+				}
+				if err := fn(o); err != nil {
+					return last, err
+				}
+			}
+			last = int64(page[i].Score)
+		}
+		if len(page) < pageSize {
+			return last, nil
+		}
+	}
+}
+
+// DeleteOpenings implements jobs.Store in two round trips: the records, then the index.
+func (s *Store) DeleteOpenings(ctx context.Context, ids []string) error {
+	ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == "" })
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("redisstore: delete openings: %w", err)
+	}
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for _, id := range ids {
+			p.Del(ctx, s.recordKey(id))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("redisstore: delete openings: records: %w", err)
+	}
+	args := make([]any, 0, 1+len(ids))
+	args = append(args, s.sourceSet)
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	if err := deleteScript.Run(ctx, s.rdb, []string{s.changes, s.sourceOf}, args...).Err(); err != nil {
+		return fmt.Errorf("redisstore: delete openings: index: %w", err)
+	}
+	return nil
+}
+
+// PutSource implements jobs.Store.
+func (s *Store) PutSource(ctx context.Context, st jobs.SourceStatus) error {
+	data, err := jobs.MarshalSource(st)
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err == nil {
+		err = s.rdb.HSet(ctx, s.sources, st.Name, data).Err()
+	}
+	if err != nil {
+		return fmt.Errorf("redisstore: put source %q: %w", st.Name, err)
+	}
+	return nil
+}
+
+// Source implements jobs.Store.
+func (s *Store) Source(ctx context.Context, name string) (jobs.SourceStatus, error) {
+	err := ctx.Err()
+	var st jobs.SourceStatus
+	if err == nil {
+		st, err = found(s.rdb.HGet(ctx, s.sources, name), jobs.UnmarshalSource)
+	}
+	if err != nil {
+		return jobs.SourceStatus{}, fmt.Errorf("redisstore: source %q: %w", name, err)
+	}
+	return st, nil
+}
+
+// Sources implements jobs.Store.
+func (s *Store) Sources(ctx context.Context) ([]jobs.SourceStatus, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("redisstore: sources: %w", err)
+	}
+	all, err := s.rdb.HGetAll(ctx, s.sources).Result()
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: sources: %w", err)
+	}
+	out := make([]jobs.SourceStatus, 0, len(all))
+	for _, data := range all {
+		st, err := jobs.UnmarshalSource([]byte(data))
+		if err != nil {
+			return nil, fmt.Errorf("redisstore: sources: %w", err)
+		}
+		out = append(out, st)
+	}
+	slices.SortFunc(out, func(a, b jobs.SourceStatus) int { return cmp.Compare(a.Name, b.Name) })
+	return out, nil
+}

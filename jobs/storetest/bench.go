@@ -1,0 +1,84 @@
+package storetest
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/careerbot/careerbot/jobs"
+)
+
+var (
+	titles    = []string{"Senior Backend Engineer (Go)", "Site Reliability Engineer", "Staff Data Engineer", "Platform Engineer, Kubernetes", "Junior Frontend Developer"}
+	companies = []string{"Acme Robotics", "Northwind Payments", "Globex Logistics", "Initech Health", "Umbrella Analytics"}
+	cities    = []string{"Berlin", "Amsterdam", "Lisbon", "Remote (EU)", "London", "Warsaw"}
+	sentences = []string{
+		"You will design, build and operate the services that move millions of events a day between our partners and our customers.",
+		"Our stack is Go, PostgreSQL, Kafka and Kubernetes on two clouds, and we deploy many times a day behind feature flags.",
+		"We care about observability: every service ships with metrics, traces and structured logs, and on-call is shared fairly.",
+		"You have shipped production systems, you write tests first when it helps, and you like to explain trade-offs in writing.",
+		"Nice to have: experience with gRPC, Terraform, Redis, event sourcing, or running a database you did not write yourself.",
+		"We offer a learning budget, thirty days of holiday, a yearly team week, and the hardware you choose within reason.",
+		"The interview has four steps: a call with the hiring manager, a take-home exercise or a pairing session, and two talks.",
+	}
+)
+
+// Openings returns n realistic openings of source, with descriptions of about 3 KB, whose IDs
+// are source:0 to source:n-1.
+func Openings(source string, n int) []jobs.Opening {
+	out := make([]jobs.Opening, n)
+	for i := range out {
+		var d strings.Builder
+		for j := 0; d.Len() < 3000; j++ {
+			d.WriteString(sentences[(i+j)%len(sentences)])
+			d.WriteString(" ")
+		}
+		o := jobs.Opening{
+			ID: jobs.MakeID(source, fmt.Sprint(i)), Title: titles[i%len(titles)], Company: companies[i%len(companies)],
+			Locations: []string{cities[i%len(cities)], cities[(i+1)%len(cities)]}, Remote: jobs.RemoteHybrid,
+			Seniority: jobs.SenioritySenior, EmploymentType: jobs.TypeFullTime, Visa: jobs.VisaUnknown,
+			URL: fmt.Sprintf("https://boards.example.com/%s/jobs/%d", source, i), Posted: at.Add(-time.Duration(i) * time.Hour),
+			Description: d.String(), Source: source, FirstSeen: at, LastSeen: at.Add(time.Duration(i) * time.Second),
+		}
+		if i%2 == 0 {
+			o.Salary = &jobs.Salary{Min: 70000 + int64(i), Max: 95000 + int64(i), Currency: "EUR", Period: jobs.PerYear}
+		}
+		out[i] = o
+	}
+	return out
+}
+
+// BenchPutOpenings measures PutOpenings of one board's 500 openings, rewritten each time as
+// the poller does.
+func BenchPutOpenings(b *testing.B, s jobs.Store) {
+	batch := Openings("bench", 500)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := s.PutOpenings(b.Context(), batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(batch)), "ns/opening")
+}
+
+// BenchChanges measures Changes(0) over 10,000 stored openings: a replica loading its index.
+func BenchChanges(b *testing.B, s jobs.Store) {
+	const stored, batch = 10000, 1000
+	for i := 0; i < stored; i += batch {
+		if err := s.PutOpenings(b.Context(), Openings(fmt.Sprintf("bench%d", i/batch), batch)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		n := 0
+		if _, err := s.Changes(b.Context(), 0, func(jobs.Opening) error { n++; return nil }); err != nil {
+			b.Fatal(err)
+		}
+		if n != stored {
+			b.Fatalf("Changes visited %d openings, want %d", n, stored)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*stored), "ns/opening")
+}
