@@ -1,7 +1,9 @@
 package bot
 
 import (
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/careerbot/careerbot/bot/markdown"
 )
@@ -29,4 +31,28 @@ func JoinOr(items []string) string {
 		return items[0]
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+}
+
+// Plural is n with word, plural when n is not 1: "1 link", "3 links".
+func Plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// Ago says how long ago t was, as people say it: "just now", "3 days ago", "on 2 Jan 2026".
+func Ago(t, now time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return Plural(int(d/time.Minute), "minute") + " ago"
+	case d < 24*time.Hour:
+		return Plural(int(d/time.Hour), "hour") + " ago"
+	case d < 30*24*time.Hour:
+		return Plural(int(d/(24*time.Hour)), "day") + " ago"
+	}
+	return "on " + t.Format("2 Jan 2006")
 }

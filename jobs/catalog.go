@@ -107,7 +107,7 @@ func (c *Catalog) Sync(ctx context.Context, s Store, now time.Time) (int, error)
 	var batch []Opening
 	n := 0
 	flush := func() {
-		c.Put(now, batch...)
+		c.put(now, false, batch...)
 		n += len(batch)
 		batch = batch[:0]
 	}
@@ -129,7 +129,8 @@ func (c *Catalog) Sync(ctx context.Context, s Store, now time.Time) (int, error)
 	return n, nil
 }
 
-// Ready says whether a Sync has loaded the store at least once.
+// Ready says whether the catalogue holds what there is: a Sync has loaded the store, or
+// openings were Put directly.
 func (c *Catalog) Ready() bool {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
@@ -138,12 +139,12 @@ func (c *Catalog) Ready() bool {
 
 // Put adds or replaces openings by ID. An opening closed for longer than the prune period is
 // removed instead.
-func (c *Catalog) Put(now time.Time, openings ...Opening) {
-	if len(openings) == 0 {
-		return
-	}
+func (c *Catalog) Put(now time.Time, openings ...Opening) { c.put(now, true, openings...) }
+
+func (c *Catalog) put(now time.Time, ready bool, openings ...Opening) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.ready = c.ready || ready
 	for i := range openings {
 		o := openings[i]
 		c.remove(o.ID)
@@ -522,13 +523,14 @@ func (c *Catalog) docAt(num uint32) *Doc {
 }
 
 // dedupeKeys are the keys under which two records are the same role: the normalised company,
-// title and first location, and the normalised URL. Either key in common makes one group.
+// title and first location (up to its first comma), and the normalised URL. Either key in common makes one group.
 func dedupeKeys(o *Opening) []string {
 	var keys []string
 	if o.Title != "" && o.Company != "" {
 		loc := ""
 		if len(o.Locations) > 0 {
-			loc = normal(o.Locations[0])
+			city, _, _ := strings.Cut(o.Locations[0], ",") // "Berlin, Germany" and "Berlin" are one place
+			loc = normal(city)
 		}
 		keys = append(keys, "r\x00"+normalCompany(o.Company)+"\x00"+normal(o.Title)+"\x00"+loc)
 	}

@@ -295,16 +295,21 @@ func (n *salaryNode) why(d *Doc, _ time.Time, _ bool) string {
 		}
 		return fmt.Sprintf("this opening pays in %s, not %s", s.Currency, n.currency)
 	}
-	per := map[Period]string{PerHour: " an hour", PerMonth: " a month"}[s.Period]
-	if per == "" {
-		per = " a year"
-	}
-	pay := "this opening pays " + payRange(s.Min, s.Max, s.Currency) + per
+	pay := "this opening pays " + s.String()
 	if s.Period != PerYear && s.Period != "" {
 		lo, hi := s.Yearly()
 		pay += " (" + payRange(lo, hi, s.Currency) + " a year)"
 	}
 	return pay
+}
+
+// String is the salary as people read it: "90,000–110,000 EUR a year", "80–100 USD an hour".
+func (s Salary) String() string {
+	per := map[Period]string{PerHour: " an hour", PerMonth: " a month"}[s.Period]
+	if per == "" {
+		per = " a year"
+	}
+	return payRange(s.Min, s.Max, s.Currency) + per
 }
 
 func payRange(lo, hi int64, currency string) string {

@@ -75,7 +75,7 @@ func (h materialHandlers) share(ctx context.Context, cmd bot.Command) (bot.Reply
 		r.Text = fmt.Sprintf("%s is now in this workspace's material%s.", m.URL, h.topicPhrase(m.Topic))
 	} else {
 		r.Title = fmt.Sprintf("Already shared as #%d", m.ID)
-		r.Text = fmt.Sprintf("%s shared %s %s%s.", sharer(m), m.URL, age(m.SharedAt, h.now()), h.topicPhrase(m.Topic))
+		r.Text = fmt.Sprintf("%s shared %s %s%s.", sharer(m), m.URL, bot.Ago(m.SharedAt, h.now()), h.topicPhrase(m.Topic))
 	}
 	if m.Note != "" {
 		r.Fields = append(r.Fields, bot.Field{Name: "Note", Value: m.Note})
@@ -156,9 +156,9 @@ func (h materialHandlers) upvote(ctx context.Context, cmd bot.Command, ws string
 		h.log.WarnContext(ctx, "upvote failed", "workspace", ws, "err", err)
 		return unavailable(), nil
 	case !added:
-		return bot.Reply{Title: fmt.Sprintf("You already upvoted #%d", id), Text: plural(votes, "upvote") + " so far."}, nil
+		return bot.Reply{Title: fmt.Sprintf("You already upvoted #%d", id), Text: bot.Plural(votes, "upvote") + " so far."}, nil
 	}
-	return bot.Reply{Title: fmt.Sprintf("Upvoted #%d", id), Text: plural(votes, "upvote") + " now."}, nil
+	return bot.Reply{Title: fmt.Sprintf("Upvoted #%d", id), Text: bot.Plural(votes, "upvote") + " now."}, nil
 }
 
 func notInWorkspace(id int64) bot.Reply {
@@ -210,11 +210,11 @@ func (h materialHandlers) list(ctx context.Context, ws string, cmd bot.Command) 
 		r.Text = "Nothing shared yet. Add a link with `/share <url> [topic] [note]`."
 		return r, nil
 	case page > pages:
-		r.Text = fmt.Sprintf("There are only %d pages (%s).", pages, plural(total, "link"))
+		r.Text = fmt.Sprintf("There are only %d pages (%s).", pages, bot.Plural(total, "link"))
 		r.Buttons = []bot.Button{{Label: "First page", Action: bot.Action{Command: "materials", Args: strings.TrimSpace(args)}}}
 		return r, nil
 	}
-	r.Text = fmt.Sprintf("%s, %s · page %d of %d", plural(total, "link"), order, page, pages)
+	r.Text = fmt.Sprintf("%s, %s · page %d of %d", bot.Plural(total, "link"), order, page, pages)
 	for _, m := range items {
 		r.Sections = append(r.Sections, bot.Section{Heading: fmt.Sprintf("#%d %s", m.ID, displayURL(m.URL)), Body: h.describe(m), URL: m.URL})
 		r.Buttons = append(r.Buttons, upvoteButton(m.ID))
@@ -233,7 +233,7 @@ func (h materialHandlers) describe(m knowledge.Material) string {
 	if t, ok := h.kb.Topic(m.Topic); ok {
 		parts = append(parts, t.Title)
 	}
-	parts = append(parts, "shared by "+sharer(m)+" "+age(m.SharedAt, h.now()), plural(m.Votes, "upvote"))
+	parts = append(parts, "shared by "+sharer(m)+" "+bot.Ago(m.SharedAt, h.now()), bot.Plural(m.Votes, "upvote"))
 	line := strings.Join(parts, " · ")
 	if m.Note != "" {
 		line += "\n" + m.Note
@@ -260,7 +260,7 @@ func (h materialHandlers) forTopic(ctx context.Context, cmd bot.Command, topic s
 	}
 	lines := make([]string, 0, len(items)+1)
 	for _, m := range items {
-		line := fmt.Sprintf("- %s (%s, %s)", m.URL, sharer(m), plural(m.Votes, "upvote"))
+		line := fmt.Sprintf("- %s (%s, %s)", m.URL, sharer(m), bot.Plural(m.Votes, "upvote"))
 		if m.Note != "" {
 			line += ": " + bot.Shorten(m.Note, 120)
 		}
@@ -295,27 +295,4 @@ func sharer(m knowledge.Material) string {
 		return m.SharerName
 	}
 	return "someone"
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
-// age says how long ago t was, as people say it.
-func age(t, now time.Time) string {
-	d := now.Sub(t)
-	switch {
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return plural(int(d/time.Minute), "minute") + " ago"
-	case d < 24*time.Hour:
-		return plural(int(d/time.Hour), "hour") + " ago"
-	case d < 30*24*time.Hour:
-		return plural(int(d/(24*time.Hour)), "day") + " ago"
-	}
-	return "on " + t.Format("2 Jan 2006")
 }
