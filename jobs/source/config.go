@@ -2,23 +2,56 @@ package source
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/careerbot/careerbot/jobs"
 )
 
 // Builtin is the source list used when no sources file is configured: boards whose endpoints
-// need no company token. Hacker News "Who is hiring?" joins it with its reader.
+// need no company token. Aggregators list every kind of job, so wrap each of these sources in
+// Engineering.
 func Builtin() []Config {
 	return []Config{
 		{Name: "remoteok", Type: "remoteok"},
 		{Name: "remotive", Type: "remotive"},
 		{Name: "himalayas", Type: "himalayas"},
+		{Name: "hn", Type: "hn-whoishiring"},
 	}
+}
+
+// Engineering wraps src so that it yields only engineering roles (jobs.IsEngineering).
+func Engineering(src Source) Source { return engineering{src} }
+
+type engineering struct{ Source }
+
+func (e engineering) Fetch(ctx context.Context) ([]jobs.Opening, error) {
+	openings, err := e.Source.Fetch(ctx)
+	return slices.DeleteFunc(openings, func(o jobs.Opening) bool { return !jobs.IsEngineering(o.Title) }), err
+}
+
+// Attribution is how careerbot names a source's openings to users, and the home page to link
+// back to when the board's terms ask for one (RemoteOK and Remotive do). Company boards are
+// named as the sources file names them.
+func Attribution(cfg Config) (name, home string) {
+	switch cfg.Type {
+	case "remoteok":
+		return "RemoteOK", "https://remoteok.com"
+	case "remotive":
+		return "Remotive", "https://remotive.com"
+	case "himalayas":
+		return "Himalayas", ""
+	case "hn-whoishiring":
+		return "Hacker News", ""
+	}
+	return cfg.Name, ""
 }
 
 // MinInterval is the shortest poll interval a type of source accepts, from the board's terms:

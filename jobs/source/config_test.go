@@ -1,9 +1,13 @@
 package source
 
 import (
+	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/careerbot/careerbot/jobs"
 )
 
 func TestParseSourcesFile(t *testing.T) {
@@ -64,6 +68,79 @@ func TestBuiltinSources(t *testing.T) {
 		}
 		if cfg.Board != "" {
 			t.Errorf("built-in %s needs a company token", cfg.Name)
+		}
+	}
+}
+
+func TestEngineeringKeepsEngineeringRoles(t *testing.T) {
+	src := Engineering(fixed{{Title: "Senior SRE"}, {Title: "Account Executive"}, {Title: "Backend Developer"}, {Title: "Sales Engineer"}})
+	got, err := src.Fetch(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, o := range got {
+		titles = append(titles, o.Title)
+	}
+	if strings.Join(titles, "|") != "Senior SRE|Backend Developer" {
+		t.Errorf("kept %v", titles)
+	}
+}
+
+func TestAttribution(t *testing.T) {
+	for _, c := range []struct {
+		cfg        Config
+		name, home string
+	}{
+		{Config{Name: "remoteok", Type: "remoteok"}, "RemoteOK", "https://remoteok.com"},
+		{Config{Name: "rem", Type: "remotive"}, "Remotive", "https://remotive.com"},
+		{Config{Name: "seqera", Type: "greenhouse"}, "seqera", ""},
+	} {
+		if name, home := Attribution(c.cfg); name != c.name || home != c.home {
+			t.Errorf("%+v: %q %q", c.cfg, name, home)
+		}
+	}
+}
+
+// fixed is a source that yields the same openings every time.
+type fixed []jobs.Opening
+
+func (fixed) Name() string { return "fixed" }
+func (f fixed) Fetch(context.Context) ([]jobs.Opening, error) {
+	return append([]jobs.Opening(nil), f...), nil
+}
+
+func TestExampleSourcesFile(t *testing.T) {
+	data, err := os.ReadFile("../../deploy/sources.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgs, err := Parse(strings.NewReader(string(data)))
+	if err != nil {
+		t.Fatalf("the example as shipped: %v", err)
+	}
+	if len(cfgs) != len(Builtin()) {
+		t.Errorf("the example lists %d sources, the built-in list %d", len(cfgs), len(Builtin()))
+	}
+	// Uncommented, the company boards parse too: one of each type.
+	var lines []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(l, "  # "); ok && (strings.HasPrefix(rest, "- ") || strings.HasPrefix(rest, "  ")) {
+			l = "  " + rest
+		}
+		lines = append(lines, l)
+	}
+	cfgs, err = Parse(strings.NewReader(strings.Join(lines, "\n")))
+	if err != nil {
+		t.Fatalf("the example uncommented: %v", err)
+	}
+	types := map[string]bool{}
+	for _, c := range cfgs {
+		types[c.Type] = true
+	}
+	for typ := range constructors {
+		if !types[typ] {
+			t.Errorf("the example shows no %s source", typ)
 		}
 	}
 }
