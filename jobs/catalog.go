@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -127,6 +128,29 @@ func (c *Catalog) Sync(ctx context.Context, s Store, now time.Time) (int, error)
 	c.ready = true
 	c.mu.Unlock()
 	return n, nil
+}
+
+// Follow loads the store into the catalogue, then applies its changes every interval until
+// ctx ends. A store that fails is retried at the next interval: the catalogue keeps answering
+// from what it holds.
+func (c *Catalog) Follow(ctx context.Context, s Store, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		start := time.Now()
+		n, err := c.Sync(ctx, s, start)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("openings not loaded from the store; retrying", "err", err, "retry_in", every.String())
+		case n > 0:
+			log.Debug("openings loaded", "changed", n, "held", c.Len(), "took", time.Since(start).String())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // Ready says whether the catalogue holds what there is: a Sync has loaded the store, or

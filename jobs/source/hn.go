@@ -28,6 +28,8 @@ func newHNWhoIsHiring(cfg Config, c *Client) (Source, error) {
 }
 
 func (h *hnWhoIsHiring) Fetch(ctx context.Context) ([]jobs.Opening, error) {
+	// Two requests, so no conditional one: the thread's validators would go to the search.
+	ctx = jobs.WithValidators(ctx, nil)
 	search := base{name: h.name, url: h.url + "/search_by_date?tags=story,author_whoishiring&hitsPerPage=5", client: h.client}
 	body, err := search.get(ctx, "application/json")
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/careerbot/careerbot/jobs"
@@ -46,11 +47,15 @@ const MaxBody = 10 << 20
 // ProjectURL is where careerbot's User-Agent points boards that want to know who calls.
 const ProjectURL = "https://github.com/careerbot/careerbot"
 
-// Client makes the requests of every source.
+// Client makes the requests of every source, one at a time per host: boards are polite
+// neighbours' servers too, and several sources often share one (every Greenhouse board is on
+// boards-api.greenhouse.io).
 type Client struct {
 	HTTP      *http.Client
 	UserAgent string
 	Now       func() time.Time
+
+	hosts sync.Map // host → chan struct{}, a semaphore of one
 }
 
 // NewClient returns a client with a 30-second timeout, at most 5 redirects and a User-Agent
@@ -80,6 +85,9 @@ type StatusError struct {
 	RetryAfter time.Duration // from a Retry-After header; zero when absent
 }
 
+// RetryAfterDelay is how long the board asked careerbot to wait, for the poller's backoff.
+func (e *StatusError) RetryAfterDelay() time.Duration { return e.RetryAfter }
+
 func (e *StatusError) Error() string {
 	switch {
 	case e.Code == http.StatusTooManyRequests:
@@ -93,7 +101,9 @@ func (e *StatusError) Error() string {
 }
 
 // Get fetches url and returns its body, at most MaxBody bytes. Errors are sentences: the board
-// is unreachable, answered a status (a *StatusError), or sent more than MaxBody.
+// is unreachable, answered a status (a *StatusError), or sent more than MaxBody. When ctx
+// carries jobs.Validators, the request is conditional: an unchanged board's 304 is
+// jobs.ErrNotModified, and a 200's validators are written into ctx's.
 func (c *Client) Get(ctx context.Context, url, accept string) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
@@ -103,11 +113,26 @@ func (c *Client) Get(ctx context.Context, url, accept string) ([]byte, error) {
 	if accept != "" {
 		req.Header.Set("Accept", accept)
 	}
+	v := jobs.ValidatorsFrom(ctx)
+	if v != nil && v.ETag != "" {
+		req.Header.Set("If-None-Match", v.ETag)
+	}
+	if v != nil && v.LastModified != "" {
+		req.Header.Set("If-Modified-Since", v.LastModified)
+	}
+	release, err := c.acquire(ctx, req.URL.Host)
+	if err != nil {
+		return nil, fmt.Errorf("the board could not be reached: %w", err)
+	}
+	defer release()
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("the board could not be reached: %w", err)
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusNotModified && v != nil {
+		return nil, jobs.ErrNotModified
+	}
 	if resp.StatusCode != http.StatusOK {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		return nil, &StatusError{Code: resp.StatusCode, RetryAfter: retryAfter(resp.Header.Get("Retry-After"), c.Now())}
@@ -119,7 +144,22 @@ func (c *Client) Get(ctx context.Context, url, accept string) ([]byte, error) {
 	if len(body) > MaxBody {
 		return nil, fmt.Errorf("the board sent more than %d MiB", MaxBody>>20)
 	}
+	if v != nil {
+		v.ETag, v.LastModified = resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
+	}
 	return body, nil
+}
+
+// acquire waits for the host's turn, or for ctx to end.
+func (c *Client) acquire(ctx context.Context, host string) (release func(), err error) {
+	sem, _ := c.hosts.LoadOrStore(host, make(chan struct{}, 1))
+	ch := sem.(chan struct{})
+	select {
+	case ch <- struct{}{}:
+		return func() { <-ch }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // retryAfter reads a Retry-After header: seconds or an HTTP date.
