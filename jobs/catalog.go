@@ -130,10 +130,10 @@ func (c *Catalog) Sync(ctx context.Context, s Store, now time.Time) (int, error)
 	return n, nil
 }
 
-// Follow loads the store into the catalogue, then applies its changes every interval until
-// ctx ends. A store that fails is retried at the next interval: the catalogue keeps answering
-// from what it holds.
-func (c *Catalog) Follow(ctx context.Context, s Store, every time.Duration, log *slog.Logger) {
+// Follow loads the store into the catalogue, then applies its changes every interval, and at
+// once when wake receives (this replica's poller wrote), until ctx ends. A store that fails is
+// retried at the next interval: the catalogue keeps answering from what it holds.
+func (c *Catalog) Follow(ctx context.Context, s Store, every time.Duration, wake <-chan struct{}, log *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -149,6 +149,7 @@ func (c *Catalog) Follow(ctx context.Context, s Store, every time.Duration, log 
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-wake:
 		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -12,8 +11,7 @@ import (
 	"time"
 
 	"github.com/careerbot/careerbot/jobs"
-	"github.com/careerbot/careerbot/jobs/boltstore"
-	bolt "go.etcd.io/bbolt"
+	"github.com/careerbot/careerbot/jobs/storetest"
 )
 
 // The poller's rules, on the real embedded store with a scripted source and a clock the test
@@ -62,24 +60,10 @@ func (c *clock) add(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-func newStore(t *testing.T) jobs.Store {
-	t.Helper()
-	db, err := bolt.Open(filepath.Join(t.TempDir(), "jobs.db"), 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	s, err := boltstore.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func newPoller(t *testing.T, sources ...*script) (*jobs.Poller, *clock) {
 	t.Helper()
 	c := &clock{t: t0}
-	p := &jobs.Poller{Store: newStore(t), Now: c.now, Jitter: func() float64 { return 0.5 }}
+	p := &jobs.Poller{Store: storetest.Embedded(t), Now: c.now, Jitter: func() float64 { return 0.5 }}
 	for _, s := range sources {
 		p.Sources = append(p.Sources, jobs.Scheduled{Source: s, Type: "test", Every: 15 * time.Minute})
 	}
@@ -345,7 +329,7 @@ func TestClosedOpeningsArePruned(t *testing.T) {
 func TestRunPollsEverySourceWhateverTheOthersDo(t *testing.T) {
 	bad, good := &script{name: "bad", panicky: true}, &script{name: "good"}
 	good.answer(board(2), nil)
-	p := &jobs.Poller{Store: newStore(t)}
+	p := &jobs.Poller{Store: storetest.Embedded(t)}
 	for _, s := range []*script{bad, good} {
 		p.Sources = append(p.Sources, jobs.Scheduled{Source: s, Type: "test", Every: time.Hour})
 	}

@@ -151,13 +151,14 @@ func (j *Jobs) search(q *jobs.Query, page int) bot.Reply {
 		r.Title = "Openings: " + q.String()
 		what, one = "open openings that match `"+q.String()+"`", "open opening that matches `"+q.String()+"`"
 	}
+	empty := res.Total == 0 && (q == nil || j.Catalog.Search(nil, now, 0, 0).Total == 0)
 	switch {
-	case res.Total == 0 && q != nil:
-		r.Text = "No open opening matches `" + q.String() + "` now. Loosen the query (fewer words, `OR`), or subscribe a channel to hear of new ones."
+	case empty:
+		r.Text = "careerbot holds no open openings yet: its sources have not been read, or yielded none."
 		r.NotFound = true
 		return r
 	case res.Total == 0:
-		r.Text = "careerbot holds no open openings yet: its sources have not been read, or yielded none."
+		r.Text = "No open opening matches `" + q.String() + "` now. Loosen the query (fewer words, `OR`), or subscribe a channel to hear of new ones."
 		r.NotFound = true
 		return r
 	case len(res.Listings) == 0:
@@ -256,7 +257,7 @@ func (j *Jobs) section(l jobs.Listing, now time.Time) bot.Section {
 	if len(l.Skills) > 0 {
 		lines = append(lines, "Asks for: "+strings.Join(skillNames(l.Skills, 6), ", "))
 	}
-	return bot.Section{Heading: heading, Body: strings.Join(lines, "\n"), URL: o.URL}
+	return bot.Section{Heading: heading, Body: strings.Join(lines, "\n\n"), URL: o.URL}
 }
 
 func (j *Jobs) board(source string) Board {
@@ -333,7 +334,7 @@ func (j *Jobs) trends(q *jobs.Query) bot.Reply {
 		}
 		lines = append(lines, line)
 	}
-	r.Sections = []bot.Section{{Heading: "Most asked for", Body: strings.Join(lines, "\n")}}
+	r.Sections = []bot.Section{{Heading: "Most asked for", Body: strings.Join(lines, "\n\n")}}
 	r.Footer = "Counts are openings asking for the skill; one role on several boards counts once."
 	return r
 }

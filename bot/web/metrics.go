@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/careerbot/careerbot/bot"
+	"github.com/careerbot/careerbot/jobs"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
@@ -18,6 +19,12 @@ type Metrics struct {
 	latency  *prometheus.HistogramVec
 	requests *prometheus.CounterVec
 	rejected *prometheus.CounterVec
+
+	// Job sources.
+	polls       *prometheus.CounterVec
+	failures    *prometheus.GaugeVec
+	openings    *prometheus.GaugeVec
+	lastSuccess *prometheus.GaugeVec
 }
 
 // NewMetrics registers careerbot's collectors and the Go runtime and process collectors.
@@ -42,7 +49,23 @@ func NewMetrics() *Metrics {
 		Name: "careerbot_rejected_requests_total",
 		Help: "Platform requests refused before parsing (bad or missing signature, stale timestamp, too large), by platform and reason.",
 	}, []string{"platform", "reason"})
-	m.registry.MustRegister(m.commands, m.latency, m.requests, m.rejected,
+	m.polls = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "careerbot_source_polls_total",
+		Help: "Job source polls, by source and outcome (ok or error).",
+	}, []string{"source", "outcome"})
+	m.failures = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "careerbot_source_consecutive_failures",
+		Help: "Consecutive failed polls of each job source; zero after a success.",
+	}, []string{"source"})
+	m.openings = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "careerbot_source_open_openings",
+		Help: "Open openings of each job source in the store.",
+	}, []string{"source"})
+	m.lastSuccess = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "careerbot_source_last_success_timestamp_seconds",
+		Help: "When each job source was last polled successfully (Unix time).",
+	}, []string{"source"})
+	m.registry.MustRegister(m.commands, m.latency, m.requests, m.rejected, m.polls, m.failures, m.openings, m.lastSuccess,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -56,6 +79,20 @@ func (m *Metrics) CommandHandled(platform bot.Platform, command, outcome string,
 // RejectedRequest implements the adapters' Metrics.
 func (m *Metrics) RejectedRequest(platform, reason string) {
 	m.rejected.WithLabelValues(platform, reason).Inc()
+}
+
+// SourcePolled records a job source's status after a poll (jobs.Poller.Observe).
+func (m *Metrics) SourcePolled(st jobs.SourceStatus) {
+	outcome := "ok"
+	if st.Failures > 0 {
+		outcome = "error"
+	}
+	m.polls.WithLabelValues(st.Name, outcome).Inc()
+	m.failures.WithLabelValues(st.Name).Set(float64(st.Failures))
+	m.openings.WithLabelValues(st.Name).Set(float64(st.Open))
+	if !st.LastSuccess.IsZero() {
+		m.lastSuccess.WithLabelValues(st.Name).Set(float64(st.LastSuccess.Unix()))
+	}
 }
 
 // Registry returns the registry so other packages can add their collectors.

@@ -26,6 +26,8 @@ type config struct {
 	redisSentinels []string
 	redisMaster    string
 	dataDir        string
+	sourcesFile    string        // CAREERBOT_SOURCES; "" for the built-in list
+	pollEvery      time.Duration // CAREERBOT_POLL_INTERVAL
 	slack          slack.Config
 	discord        discord.Config
 }
@@ -85,6 +87,10 @@ func loadConfig(getenv env, stderr io.Writer) (config, error) {
 	if cfg.discord, err = loadDiscord(getenv); err != nil {
 		return config{}, err
 	}
+	cfg.sourcesFile = getenv("CAREERBOT_SOURCES")
+	if cfg.pollEvery, err = pollInterval(getenv); err != nil {
+		return config{}, err
+	}
 	if v := getenv("CAREERBOT_DOWN_GRACE"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
@@ -103,6 +109,23 @@ func loadConfig(getenv env, stderr io.Writer) (config, error) {
 		return config{}, fmt.Errorf("CAREERBOT_LOG_FORMAT=%q: want json or text", v)
 	}
 	return cfg, nil
+}
+
+// defaultPollInterval is how often job sources are polled unless CAREERBOT_POLL_INTERVAL or a
+// source's every says otherwise.
+const defaultPollInterval = 15 * time.Minute
+
+// pollInterval reads CAREERBOT_POLL_INTERVAL: at least a minute, boards are not ours to hammer.
+func pollInterval(getenv env) (time.Duration, error) {
+	v := getenv("CAREERBOT_POLL_INTERVAL")
+	if v == "" {
+		return defaultPollInterval, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < time.Minute {
+		return 0, fmt.Errorf("CAREERBOT_POLL_INTERVAL=%q: want a duration of a minute or more, such as 15m", v)
+	}
+	return d, nil
 }
 
 // splitList reads a comma-separated list, ignoring spaces and empty items.

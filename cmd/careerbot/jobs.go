@@ -3,81 +3,94 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/careerbot/careerbot/bot"
+	"github.com/careerbot/careerbot/bot/career"
 	"github.com/careerbot/careerbot/jobs"
 	"github.com/careerbot/careerbot/jobs/source"
+	"github.com/careerbot/careerbot/knowledge"
 )
 
-// runJobs serves "careerbot jobs fetch [--source NAME] [--json]" and "careerbot jobs sources".
+// jobsSynopsis is the usage of "careerbot jobs".
+const jobsSynopsis = "jobs fetch [--source NAME] [--json] | jobs poll [--source NAME] | jobs search <query> | jobs trends [query] | jobs sources\n\n" +
+	"fetch reads the configured job sources now and prints what they yield (nothing is stored): a readable list,\n" +
+	"or with --json one opening per line (a stable form for scripts). poll reads them and updates the store,\n" +
+	"as serve does. search and trends answer /jobs and /jobs trends from the store. sources lists the\n" +
+	"configured sources with what the store knows of each (last success, last error, openings, next poll).\n" +
+	"The sources come from CAREERBOT_SOURCES, else the built-in list; the store is REDIS_URL's, else the\n" +
+	"embedded file (which a running serve holds: stop it, or use Redis)."
+
+// runJobs serves "careerbot jobs ...".
 func runJobs(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) int {
-	const synopsis = "jobs fetch [--source NAME] [--json] | jobs sources\n\n" +
-		"fetch reads the configured job sources now and prints what they yield: a readable list, or with\n" +
-		"--json one opening per line (a stable form for scripts). sources lists the configured sources.\n" +
-		"The sources come from CAREERBOT_SOURCES, else the built-in list."
-	if len(args) == 0 || (args[0] != "fetch" && args[0] != "sources") {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-			fmt.Fprintf(stdout, "Usage: careerbot %s\n", synopsis)
-			return exitOK
-		}
-		fmt.Fprintf(stderr, "Usage: careerbot %s\n", synopsis)
+	sub := ""
+	if len(args) > 0 {
+		sub = args[0]
+	}
+	switch sub {
+	case "fetch", "poll", "sources":
+	case "search", "trends":
+		return jobsQuery(ctx, sub, args[1:], getenv, stdout, stderr)
+	case "-h", "--help", "-help":
+		fmt.Fprintf(stdout, "Usage: careerbot %s\n", jobsSynopsis)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "Usage: careerbot %s\n", jobsSynopsis)
 		return exitUsage
 	}
-	fs := newFlags("jobs "+args[0], synopsis, stderr)
-	only := fs.String("source", "", "fetch only the source called `NAME`")
-	asJSON := fs.Bool("json", false, "print one opening per line as JSON")
+	fs := newFlags("jobs "+sub, jobsSynopsis, stderr)
+	only := fs.String("source", "", "only the source called `NAME`")
+	asJSON := fs.Bool("json", false, "print one opening per line as JSON (fetch)")
 	if code, ok := parseFlags(fs, args[1:]); !ok {
 		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "careerbot jobs %s: unexpected argument %q\n", args[0], fs.Arg(0))
+		fmt.Fprintf(stderr, "careerbot jobs %s: unexpected argument %q\n", sub, fs.Arg(0))
 		return exitUsage
 	}
-	cfgs, err := loadSources(getenv)
+	cfg, srcs, log, err := jobsSetup(getenv, stderr)
+	if err == nil && *only != "" {
+		err = srcs.only(*only)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "careerbot jobs: %v\n", err)
 		return exitUsage
 	}
-	if *only != "" {
-		cfgs = filterSources(cfgs, *only)
-		if len(cfgs) == 0 {
-			fmt.Fprintf(stderr, "careerbot jobs: no source is called %q\n", *only)
-			return exitUsage
-		}
+	if sub == "fetch" {
+		return jobsFetch(ctx, srcs, *asJSON, stdout, stderr)
 	}
-	if args[0] == "sources" {
-		for _, c := range cfgs {
-			every, raised := source.Interval(c, 15*time.Minute)
-			note := ""
-			if raised {
-				note = " (raised to the board's minimum)"
-			}
-			fmt.Fprintf(stdout, "%-16s %-16s %s every %s%s\n", c.Name, c.Type, orDash(c.Board+c.URL), every, note)
-		}
-		return exitOK
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "careerbot jobs: %v\n", err)
+		return exitFail
 	}
-	client := source.NewClient(version)
+	defer st.close()
+	if sub == "poll" {
+		return jobsPoll(ctx, srcs, st.jobs, stdout, stderr)
+	}
+	return jobsSources(ctx, srcs, st.jobs, stdout, stderr)
+}
+
+// jobsFetch prints what each source yields now.
+func jobsFetch(ctx context.Context, srcs *sources, asJSON bool, stdout, stderr io.Writer) int {
 	failed := false
-	for _, c := range cfgs {
-		src, err := source.New(c, client)
-		if err != nil {
-			fmt.Fprintf(stderr, "careerbot jobs: %v\n", err)
-			return exitUsage
-		}
+	for _, s := range srcs.scheduled {
 		fctx, cancel := context.WithTimeout(ctx, time.Minute)
-		openings, err := src.Fetch(fctx)
+		openings, err := s.Source.Fetch(fctx)
 		cancel()
 		if err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", c.Name, err)
+			fmt.Fprintf(stderr, "%s: %v\n", s.Source.Name(), err)
 			failed = true
 			continue
 		}
 		for i := range openings {
-			if *asJSON {
+			if asJSON {
 				if err := json.NewEncoder(stdout).Encode(record(&openings[i])); err != nil {
 					return exitFail
 				}
@@ -85,8 +98,8 @@ func runJobs(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 			}
 			printOpening(stdout, &openings[i])
 		}
-		if !*asJSON {
-			fmt.Fprintf(stdout, "%s: %d openings\n\n", c.Name, len(openings))
+		if !asJSON {
+			fmt.Fprintf(stdout, "%s: %d openings\n\n", s.Source.Name(), len(openings))
 		}
 	}
 	if failed {
@@ -95,38 +108,164 @@ func runJobs(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	return exitOK
 }
 
-// loadSources reads CAREERBOT_SOURCES, or returns the built-in list.
-func loadSources(getenv env) ([]source.Config, error) {
-	path := getenv("CAREERBOT_SOURCES")
+// jobsPoll polls every source once into the store, as serve's poller does.
+func jobsPoll(ctx context.Context, srcs *sources, store jobs.Store, stdout, stderr io.Writer) int {
+	p := &jobs.Poller{Store: store, Sources: srcs.scheduled}
+	code := exitOK
+	for _, s := range srcs.scheduled {
+		st, err := p.Poll(ctx, s.Source.Name())
+		switch {
+		case err != nil:
+			fmt.Fprintf(stderr, "%s: %v\n", s.Source.Name(), err)
+			code = exitFail
+		case st.Failures > 0:
+			fmt.Fprintf(stderr, "%s: %s\n", st.Name, st.LastError)
+			code = exitFail
+		default:
+			fmt.Fprintf(stdout, "%s: %d listed, %d open in the store\n", st.Name, st.Listed, st.Open)
+		}
+	}
+	return code
+}
+
+// jobsSources lists the configured sources with their status in the store.
+func jobsSources(ctx context.Context, srcs *sources, store jobs.Store, stdout, stderr io.Writer) int {
+	for _, s := range srcs.scheduled {
+		name := s.Source.Name()
+		line := fmt.Sprintf("%-16s %-16s every %s", name, s.Type, s.Every)
+		st, err := store.Source(ctx, name)
+		switch {
+		case errors.Is(err, jobs.ErrNotFound):
+			line += ": not polled yet"
+		case err != nil:
+			fmt.Fprintf(stderr, "careerbot jobs sources: the store: %v\n", err)
+			return exitFail
+		default:
+			line += fmt.Sprintf(": %d open", st.Open)
+			if !st.LastSuccess.IsZero() {
+				line += ", last success " + rfc3339(st.LastSuccess)
+			}
+			if st.LastError != "" {
+				line += fmt.Sprintf(", failing %d× since %s: %s", st.Failures, rfc3339(st.LastErrorAt), st.LastError)
+			}
+			line += ", next poll " + rfc3339(st.NextPoll)
+		}
+		fmt.Fprintln(stdout, line)
+	}
+	return exitOK
+}
+
+// jobsQuery answers "careerbot jobs search <query>" and "careerbot jobs trends [query]" from
+// the store, through the same handler as /jobs.
+func jobsQuery(ctx context.Context, sub string, args []string, getenv env, stdout, stderr io.Writer) int {
+	// The words are the query, "-php" and all: only a lone --help is a flag.
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		fmt.Fprintf(stdout, "Usage: careerbot %s\n", jobsSynopsis)
+		return exitOK
+	}
+	cfg, srcs, log, err := jobsSetup(getenv, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "careerbot jobs: %v\n", err)
+		return exitUsage
+	}
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "careerbot jobs: %v\n", err)
+		return exitFail
+	}
+	defer st.close()
+	catalog := jobs.NewCatalog()
+	if _, err := catalog.Sync(ctx, st.jobs, time.Now()); err != nil {
+		fmt.Fprintf(stderr, "careerbot jobs: %v\n", err)
+		return exitFail
+	}
+	kb, err := knowledge.Builtin()
+	if err != nil {
+		fmt.Fprintf(stderr, "careerbot: %v\n", err)
+		return exitFail
+	}
+	router := newRouter(kb, nil, &career.Jobs{Catalog: catalog, Topics: kb, Boards: srcs.boards}, log, nil)
+	text := strings.TrimSpace(sub + " " + strings.Join(args, " "))
+	reply := router.Dispatch(ctx, bot.Command{Platform: bot.PlatformCLI, Name: "jobs", Text: text})
+	fmt.Fprint(stdout, bot.PlainText(reply, "careerbot "))
+	if reply.NotFound {
+		return exitFail
+	}
+	return exitOK
+}
+
+// jobsSetup reads the configuration and the sources of a "careerbot jobs" command; its log
+// shows warnings only, on stderr.
+func jobsSetup(getenv env, stderr io.Writer) (config, *sources, *slog.Logger, error) {
+	cfg, err := loadConfig(getenv, stderr)
+	if err != nil {
+		return cfg, nil, nil, err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	srcs, err := openSources(cfg.sourcesFile, cfg.pollEvery, log)
+	return cfg, srcs, log, err
+}
+
+// only keeps the source called name.
+func (s *sources) only(name string) error {
+	for _, sc := range s.scheduled {
+		if sc.Source.Name() == name {
+			s.scheduled = []jobs.Scheduled{sc}
+			return nil
+		}
+	}
+	return fmt.Errorf("no source is called %q", name)
+}
+
+// loadSources reads the sources file at path, or returns the built-in list when path is "".
+func loadSources(path string) (cfgs []source.Config, builtin bool, err error) {
 	if path == "" {
-		return source.Builtin(), nil
+		return source.Builtin(), true, nil
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("CAREERBOT_SOURCES: %w", err)
+		return nil, false, fmt.Errorf("CAREERBOT_SOURCES: %w", err)
 	}
 	defer f.Close()
-	cfgs, err := source.Parse(f)
+	cfgs, err = source.Parse(f)
 	if err != nil {
-		return nil, fmt.Errorf("CAREERBOT_SOURCES=%s: %w", path, err)
+		return nil, false, fmt.Errorf("CAREERBOT_SOURCES=%s: %w", path, err)
 	}
-	return cfgs, nil
+	return cfgs, false, nil
 }
 
-func filterSources(cfgs []source.Config, name string) []source.Config {
+// sources are the configured job sources, ready to poll.
+type sources struct {
+	scheduled []jobs.Scheduled
+	boards    map[string]career.Board
+}
+
+// openSources makes every configured source. The built-in ones keep engineering roles only;
+// an interval raised to a board's floor (Remotive's 6 hours) is said at start-up.
+func openSources(path string, every time.Duration, log *slog.Logger) (*sources, error) {
+	cfgs, builtin, err := loadSources(path)
+	if err != nil {
+		return nil, err
+	}
+	client := source.NewClient(version)
+	out := &sources{boards: map[string]career.Board{}}
 	for _, c := range cfgs {
-		if c.Name == name {
-			return []source.Config{c}
+		src, err := source.New(c, client)
+		if err != nil {
+			return nil, fmt.Errorf("CAREERBOT_SOURCES: %w", err)
 		}
+		if builtin {
+			src = source.Engineering(src)
+		}
+		interval, raised := source.Interval(c, every)
+		if raised {
+			log.Info("poll interval raised to the board's minimum", "source", c.Name, "every", interval.String())
+		}
+		out.scheduled = append(out.scheduled, jobs.Scheduled{Source: src, Type: c.Type, Every: interval})
+		name, home := source.Attribution(c)
+		out.boards[c.Name] = career.Board{Name: name, Home: home}
 	}
-	return nil
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
+	return out, nil
 }
 
 // jobRecord is the stable JSON form of `careerbot jobs fetch --json`: scripts read it, so its

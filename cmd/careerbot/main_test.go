@@ -133,8 +133,9 @@ func TestServe(t *testing.T) {
 	defer cancel()
 	var stderr syncBuffer
 	done := make(chan int, 1)
+	sources := localBoard(t)
 	go func() {
-		env := map[string]string{"CAREERBOT_ADDR": addr, "CAREERBOT_LOG_LEVEL": "debug", "CAREERBOT_DATA_DIR": dataDir}
+		env := map[string]string{"CAREERBOT_ADDR": addr, "CAREERBOT_LOG_LEVEL": "debug", "CAREERBOT_DATA_DIR": dataDir, "CAREERBOT_SOURCES": sources}
 		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, io.Discard, &stderr)
 	}()
 

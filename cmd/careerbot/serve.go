@@ -11,13 +11,18 @@ import (
 	"time"
 
 	"github.com/careerbot/careerbot/bot"
+	"github.com/careerbot/careerbot/bot/career"
 	"github.com/careerbot/careerbot/bot/discord"
 	"github.com/careerbot/careerbot/bot/slack"
 	"github.com/careerbot/careerbot/bot/study"
 	"github.com/careerbot/careerbot/bot/web"
+	"github.com/careerbot/careerbot/jobs"
 	"github.com/careerbot/careerbot/knowledge"
 	"golang.org/x/sync/errgroup"
 )
+
+// catalogRefresh is how often a replica applies the store's new openings to its search index.
+const catalogRefresh = 30 * time.Second
 
 // shutdownGrace is how long in-flight requests get to finish after SIGINT/SIGTERM.
 const shutdownGrace = 10 * time.Second
@@ -46,10 +51,15 @@ func runServe(ctx context.Context, args []string, getenv env, stdout, stderr io.
 	return exitOK
 }
 
-// newRouter routes every command careerbot has.
-func newRouter(kb *knowledge.Base, lib *knowledge.Library, log *slog.Logger, metrics bot.Metrics) *bot.Router {
+// newRouter routes every command careerbot has. A nil j serves /jobs from an empty catalogue
+// (for the Slack manifest and Discord's registration, which need only the declarations).
+func newRouter(kb *knowledge.Base, lib *knowledge.Library, j *career.Jobs, log *slog.Logger, metrics bot.Metrics) *bot.Router {
 	router := bot.NewRouter(log, metrics)
 	study.Register(router, kb, lib, log)
+	if j == nil {
+		j = &career.Jobs{Catalog: jobs.NewCatalog(), Topics: kb}
+	}
+	career.Register(router, j)
 	return router
 }
 
@@ -73,8 +83,13 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}()
 	log.Info("store ready", "store", st.kind, "at", st.where)
 
+	srcs, err := openSources(cfg.sourcesFile, cfg.pollEvery, log)
+	if err != nil {
+		return err
+	}
+	catalog := jobs.NewCatalog()
 	metrics := web.NewMetrics()
-	router := newRouter(kb, knowledge.NewLibrary(st, kb), log, metrics)
+	router := newRouter(kb, knowledge.NewLibrary(st, kb), &career.Jobs{Catalog: catalog, Topics: kb, Boards: srcs.boards}, log, metrics)
 	opts := web.Options{
 		Log:     log,
 		Metrics: metrics,
@@ -172,6 +187,22 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	for _, connect := range connections {
 		g.Go(func() error { return connect(gctx) })
 	}
+	polled := make(chan struct{}, 1)
+	g.Go(func() error {
+		catalog.Follow(gctx, st.jobs, catalogRefresh, polled, log)
+		return nil
+	})
+	poller := &jobs.Poller{Store: st.jobs, Sources: srcs.scheduled, Log: log, Observe: func(s jobs.SourceStatus) {
+		metrics.SourcePolled(s)
+		select {
+		case polled <- struct{}{}:
+		default: // a sync is due already
+		}
+	}}
+	g.Go(func() error {
+		poller.Run(gctx)
+		return nil
+	})
 	log.Info("careerbot serving", "addr", ln.Addr().String(), "version", version, "topics", kb.Len())
 
 	if err := g.Wait(); err != nil {

@@ -31,12 +31,12 @@ func TestCheckedInManifest(t *testing.T) {
 	if string(file) != stdout {
 		t.Errorf("deploy/slack/manifest.yml is stale; regenerate it with:\n  go run ./cmd/careerbot slack manifest --url https://careerbot.example.com > deploy/slack/manifest.yml")
 	}
-	for _, want := range []string{"command: /explain", "command: /share", "command: /materials", "command: /careerbot", "socket_mode_enabled: false"} {
+	for _, want := range []string{"command: /explain", "command: /share", "command: /materials", "command: /jobs", "command: /careerbot", "socket_mode_enabled: false"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("manifest lacks %q", want)
 		}
 	}
-	for _, unbuilt := range []string{"/path", "/quiz", "/jobs", "command: /help"} {
+	for _, unbuilt := range []string{"/path", "/quiz", "command: /help"} {
 		if strings.Contains(stdout, unbuilt) {
 			t.Errorf("manifest lists %s, which has no handler on Slack", unbuilt)
 		}
@@ -88,7 +88,7 @@ func TestServeSlack(t *testing.T) {
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
-	env := map[string]string{"CAREERBOT_ADDR": addr, "CAREERBOT_DATA_DIR": t.TempDir(),
+	env := map[string]string{"CAREERBOT_ADDR": addr, "CAREERBOT_DATA_DIR": t.TempDir(), "CAREERBOT_SOURCES": localBoard(t),
 		"SLACK_SIGNING_SECRET": "shh", "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": "http://127.0.0.1:1/api/"}
 	var stderr syncBuffer
 	go func() {
@@ -100,22 +100,38 @@ func TestServeSlack(t *testing.T) {
 	}()
 	waitFor(t, "http://"+addr+"/healthz")
 
-	body := url.Values{"team_id": {"T1"}, "channel_id": {"C1"}, "user_id": {"U1"}, "command": {"/explain"}, "text": {"2pc"}}.Encode()
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	mac := hmac.New(sha256.New, []byte("shh"))
-	mac.Write([]byte("v0:" + ts + ":" + body))
-	req, _ := http.NewRequest("POST", "http://"+addr+"/slack/commands", strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	command := func(name, text string) (int, string) {
+		body := url.Values{"team_id": {"T1"}, "channel_id": {"C1"}, "user_id": {"U1"}, "command": {name}, "text": {text}}.Encode()
+		ts := strconv.FormatInt(time.Now().Unix(), 10)
+		mac := hmac.New(sha256.New, []byte("shh"))
+		mac.Write([]byte("v0:" + ts + ":" + body))
+		req, _ := http.NewRequest("POST", "http://"+addr+"/slack/commands", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Slack-Request-Timestamp", ts)
+		req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reply, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode, string(reply)
 	}
-	reply, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(reply), "Two-phase commit (2PC)") {
-		t.Errorf("%d %.300s", resp.StatusCode, reply)
+	if code, reply := command("/explain", "2pc"); code != 200 || !strings.Contains(reply, "Two-phase commit (2PC)") {
+		t.Errorf("%d %.300s", code, reply)
+	}
+
+	// The poller reads the local board, the catalogue learns of it, /jobs finds it.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		code, reply := command("/jobs", "devops remote:yes")
+		if code == 200 && strings.Contains(reply, "Staff DevOps Engineer") && strings.Contains(reply, "via RemoteOK") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/jobs never found the local board's openings: %d %.500s\n%s", code, reply, stderr.String())
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 	if strings.Contains(stderr.String(), "xoxb-test") || strings.Contains(stderr.String(), `"shh"`) {
 		t.Error("the log prints a Slack secret")

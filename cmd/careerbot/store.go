@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"github.com/careerbot/careerbot/internal/kv"
+	"github.com/careerbot/careerbot/jobs"
+	jobbolt "github.com/careerbot/careerbot/jobs/boltstore"
+	jobredis "github.com/careerbot/careerbot/jobs/redisstore"
 	"github.com/careerbot/careerbot/knowledge"
 	"github.com/careerbot/careerbot/knowledge/boltstore"
 	"github.com/careerbot/careerbot/knowledge/redisstore"
@@ -34,6 +37,7 @@ const (
 // same Redis or the same bbolt file, with what closes it.
 type store struct {
 	knowledge.MaterialStore
+	jobs  jobs.Store
 	kv    kv.Store
 	kind  string // "redis" or "embedded"
 	where string // redacted URL or file path, for the log
@@ -50,7 +54,7 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store, error
 		if err != nil {
 			return nil, err
 		}
-		s := &store{MaterialStore: redisstore.New(rdb), kv: kv.NewRedis(rdb), kind: "redis", where: where, close: rdb.Close}
+		s := &store{MaterialStore: redisstore.New(rdb), jobs: jobredis.New(rdb), kv: kv.NewRedis(rdb), kind: "redis", where: where, close: rdb.Close}
 		pctx, cancel := context.WithTimeout(ctx, redisDialTimeout)
 		defer cancel()
 		if err := s.Ping(pctx); err != nil {
@@ -71,7 +75,12 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store, error
 	if err != nil {
 		return nil, fmt.Errorf("open the data file %s: %w", path, err)
 	}
-	return &store{MaterialStore: boltstore.New(db), kv: kv.NewBolt(db), kind: "embedded", where: path, close: db.Close}, nil
+	js, err := jobbolt.New(db)
+	if err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("the data file %s: %w", path, err)
+	}
+	return &store{MaterialStore: boltstore.New(db), jobs: js, kv: kv.NewBolt(db), kind: "embedded", where: path, close: db.Close}, nil
 }
 
 // redisClient builds the client the configuration asks for: a Redis Cluster

@@ -35,6 +35,9 @@ func startServe(t *testing.T, env map[string]string) *serving {
 	env = maps.Clone(env)
 	env["CAREERBOT_ADDR"] = addr
 	env["CAREERBOT_DATA_DIR"] = t.TempDir()
+	if env["CAREERBOT_SOURCES"] == "" {
+		env["CAREERBOT_SOURCES"] = localBoard(t)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &serving{base: "http://" + addr, done: make(chan int, 1), logs: &syncBuffer{}}
 	go func() {

@@ -14,9 +14,8 @@ import (
 	"time"
 
 	"github.com/careerbot/careerbot/jobs"
-	"github.com/careerbot/careerbot/jobs/boltstore"
 	"github.com/careerbot/careerbot/jobs/source"
-	bolt "go.etcd.io/bbolt"
+	"github.com/careerbot/careerbot/jobs/storetest"
 )
 
 // Fault tests: the real readers and the real poller against a local board that misbehaves in
@@ -88,20 +87,6 @@ func newBoards(t *testing.T) *boards {
 	return b
 }
 
-func newJobStore(t *testing.T) jobs.Store {
-	t.Helper()
-	db, err := bolt.Open(filepath.Join(t.TempDir(), "jobs.db"), 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	s, err := boltstore.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func (b *boards) poller(t *testing.T, store jobs.Store, typ, path string) *jobs.Poller {
 	return b.pollerWithin(t, store, typ, path, 10*time.Second)
 }
@@ -140,7 +125,7 @@ func TestPollFaults(t *testing.T) {
 		{"gone", "remoteok", "/nothing-here", "HTTP 404", 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			store := newJobStore(t)
+			store := storetest.Embedded(t)
 			timeout := 10 * time.Second
 			if c.name == "timeout" {
 				timeout = 300 * time.Millisecond // the board never answers: no need to wait long
@@ -170,7 +155,7 @@ func TestPollFaults(t *testing.T) {
 
 func TestPollUnsafeURLIsDropped(t *testing.T) {
 	b := newBoards(t)
-	store := newJobStore(t)
+	store := storetest.Embedded(t)
 	p := b.poller(t, store, "remoteok", "/javascript")
 	st, err := p.Poll(context.Background(), "bad")
 	if err != nil || st.Listed != 1 {
@@ -184,7 +169,7 @@ func TestPollUnsafeURLIsDropped(t *testing.T) {
 
 func TestPollEmptyBoardClosesNothing(t *testing.T) {
 	b := newBoards(t)
-	store := newJobStore(t)
+	store := storetest.Embedded(t)
 	p := b.poller(t, store, "remoteok", "/flaky")
 	now := time.Now()
 	p.Now = func() time.Time { return now }
@@ -221,7 +206,7 @@ func TestPollRemovedOpeningClosesAfterGrace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store := newJobStore(t)
+	store := storetest.Embedded(t)
 	now := time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC)
 	p := &jobs.Poller{Store: store, Now: func() time.Time { return now },
 		Sources: []jobs.Scheduled{{Source: src, Type: "remoteok", Every: time.Hour}}}
@@ -258,7 +243,7 @@ func TestPollRemovedOpeningClosesAfterGrace(t *testing.T) {
 
 func TestPollConditionalRequests(t *testing.T) {
 	b := newBoards(t)
-	store := newJobStore(t)
+	store := storetest.Embedded(t)
 	p := b.poller(t, store, "remoteok", "/etag")
 	ctx := context.Background()
 	first, err := p.Poll(ctx, "bad")
