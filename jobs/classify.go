@@ -79,11 +79,25 @@ var (
 // VisaOf reads visa sponsorship from explicit text only: "we sponsor visas" is yes, "we cannot
 // sponsor visas" no, anything else unknown.
 func VisaOf(text string) Visa {
-	switch {
-	case visaNo.MatchString(text):
-		return VisaNo
-	case visaYes.MatchString(text):
-		return VisaYes
+	// Neither pattern crosses a full stop or a line break, and both start and end at word
+	// boundaries, which a full stop or a line break also is: so each runs on the sentences
+	// that name a visa, a sponsor or the right to work, not on a whole description.
+	var sentences []string
+	for s := range strings.FieldsFuncSeq(text, func(r rune) bool { return r == '.' || r == '\n' }) {
+		l := strings.ToLower(s)
+		if strings.Contains(l, "visa") || strings.Contains(l, "sponsor") || strings.Contains(l, "to work") {
+			sentences = append(sentences, s)
+		}
+	}
+	for _, re := range []struct {
+		re   *regexp.Regexp
+		visa Visa
+	}{{visaNo, VisaNo}, {visaYes, VisaYes}} {
+		for _, s := range sentences {
+			if re.re.MatchString(s) {
+				return re.visa
+			}
+		}
 	}
 	return VisaUnknown
 }
@@ -104,44 +118,88 @@ var currencyOf = map[string]string{"$": "USD", "€": "EUR", "£": "GBP", "usd":
 // "$18 - $22/hr", "USD 80,000 – 95,000 per year"), or nil. Amounts below 1,000 with no k
 // and no period are read as hourly when at most 500, and otherwise ignored as not pay.
 func SalaryOf(text string) *Salary {
-	for _, m := range salaryPattern.FindAllStringSubmatch(text, 8) {
-		get := func(name string) string { return m[salaryPattern.SubexpIndex(name)] }
-		lo, ok := amount(get("lo"), get("k1") != "" || get("k2") != "")
-		if !ok {
+	// A match starts with a currency: run the pattern, anchored, where one stands, on a
+	// window that holds any match, rather than over the whole description. The first 8
+	// matches are tried, as FindAllStringSubmatch(text, 8) would find them.
+	lower := strings.ToLower(text)
+	for i, tried := 0, 0; tried < 8; {
+		at := nextCurrency(lower, i)
+		if at < 0 {
+			return nil
+		}
+		m := salaryAt.FindStringSubmatch(lower[at:min(len(lower), at+salaryWindow)])
+		if m == nil {
+			i = at + 1
 			continue
 		}
-		hi := lo
-		if h := get("hi"); h != "" {
-			if hi, ok = amount(h, get("k2") != ""); !ok {
-				continue
-			}
-			if get("k1") == "" && get("k2") != "" && lo < 1000 {
-				lo *= 1000 // "$31.2k-$52k" and "80-95k": the k covers both
-			}
+		tried++
+		i = at + max(len(m[0]), 1)
+		if s := salaryOf(m); s != nil {
+			return s
 		}
-		if hi < lo {
-			lo, hi = hi, lo
-		}
-		s := &Salary{Min: lo, Max: hi, Currency: currencyOf[strings.ToLower(get("cur1"))], Period: PerYear}
-		if c := get("cur2"); c != "" && s.Currency == "" {
-			s.Currency = currencyOf[strings.ToLower(c)]
-		}
-		switch strings.ToLower(get("per")) {
-		case "hour", "hr", "h":
-			s.Period = PerHour
-		case "month", "mo":
-			s.Period = PerMonth
-		case "":
-			if hi < 1000 {
-				if hi > 500 {
-					continue // "$12" or "€ 900": not a salary anyone states this way
-				}
-				s.Period = PerHour
-			}
-		}
-		return s
 	}
 	return nil
+}
+
+// salaryAt is salaryPattern anchored at the start, for lower-case text.
+var salaryAt = regexp.MustCompile(`^` + strings.TrimPrefix(salaryPattern.String(), "(?i)"))
+
+// salaryWindow is more than the longest pay range the pattern reads.
+const salaryWindow = 160
+
+// nextCurrency is the index of the first currency symbol or code at or after i in lower-case
+// text, or -1.
+func nextCurrency(lower string, i int) int {
+	best := -1
+	for _, c := range []string{"$", "€", "£", "usd", "eur", "gbp", "cad", "aud", "chf"} {
+		end := len(lower)
+		if best >= 0 {
+			end = best
+		}
+		if j := strings.Index(lower[i:end], c); j >= 0 {
+			best = i + j
+		}
+	}
+	return best
+}
+
+// salaryOf reads one match of salaryPattern, or nil when it states no pay.
+func salaryOf(m []string) *Salary {
+	get := func(name string) string { return m[salaryPattern.SubexpIndex(name)] }
+	lo, ok := amount(get("lo"), get("k1") != "" || get("k2") != "")
+	if !ok {
+		return nil
+	}
+	hi := lo
+	if h := get("hi"); h != "" {
+		if hi, ok = amount(h, get("k2") != ""); !ok {
+			return nil
+		}
+		if get("k1") == "" && get("k2") != "" && lo < 1000 {
+			lo *= 1000 // "$31.2k-$52k" and "80-95k": the k covers both
+		}
+	}
+	if hi < lo {
+		lo, hi = hi, lo
+	}
+	s := &Salary{Min: lo, Max: hi, Currency: currencyOf[strings.ToLower(get("cur1"))], Period: PerYear}
+	if c := get("cur2"); c != "" && s.Currency == "" {
+		s.Currency = currencyOf[strings.ToLower(c)]
+	}
+	switch strings.ToLower(get("per")) {
+	case "hour", "hr", "h":
+		s.Period = PerHour
+	case "month", "mo":
+		s.Period = PerMonth
+	case "":
+		if hi < 1000 {
+			if hi > 500 {
+				return nil // "$12" or "€ 900": not a salary anyone states this way
+			}
+			s.Period = PerHour
+		}
+	}
+	return s
 }
 
 var groupedNumber = regexp.MustCompile(`^\d{1,3}(?:[,.]\d{3})+$`)

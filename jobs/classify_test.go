@@ -1,6 +1,10 @@
 package jobs
 
-import "testing"
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
 
 func TestSeniorityOf(t *testing.T) {
 	for title, want := range map[string]Seniority{
@@ -78,4 +82,62 @@ func TestEmploymentTypeOf(t *testing.T) {
 			t.Errorf("EmploymentTypeOf(%q) = %q, want %q", s, got, want)
 		}
 	}
+}
+
+// salaryOfWhole and visaOfWhole are SalaryOf and VisaOf as plain runs of their patterns over
+// the whole text: the fast versions must answer exactly as they do.
+func salaryOfWhole(text string) *Salary {
+	for _, m := range salaryPattern.FindAllStringSubmatch(text, 8) {
+		for i := range m {
+			m[i] = strings.ToLower(m[i])
+		}
+		if s := salaryOf(m); s != nil {
+			return s
+		}
+	}
+	return nil
+}
+
+func visaOfWhole(text string) Visa {
+	switch {
+	case visaNo.MatchString(text):
+		return VisaNo
+	case visaYes.MatchString(text):
+		return VisaYes
+	}
+	return VisaUnknown
+}
+
+func checkClassifiers(t *testing.T, text string) {
+	t.Helper()
+	if got, want := SalaryOf(text), salaryOfWhole(text); !reflect.DeepEqual(got, want) {
+		t.Errorf("SalaryOf(%.200q) = %+v, the whole-text pattern says %+v", text, got, want)
+	}
+	if got, want := VisaOf(text), visaOfWhole(text); got != want {
+		t.Errorf("VisaOf(%.200q) = %q, the whole-text pattern says %q", text, got, want)
+	}
+}
+
+func TestClassifiersMatchWholeTextPatterns(t *testing.T) {
+	t.Parallel()
+	corpus, err := loadCorpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range corpus.sentences {
+		checkClassifiers(t, s)
+	}
+	for _, s := range []string{
+		"Pay: $120,000 - $150,000 a year. We sponsor visas.", "USD 80,000 – 95,000 per year", "€80k–95k",
+		"$18 - $22/hr", "busd 5", "$ $ $ 12", "We cannot sponsor a visa. Visa sponsorship is available.",
+		"You must already have the right to work in the UK", "no\nvisa", "not. visa", "CHF 120'000",
+	} {
+		checkClassifiers(t, s)
+	}
+}
+
+func FuzzClassifiers(f *testing.F) {
+	f.Add("Pay: $120,000 - $150,000 a year. We sponsor visas.")
+	f.Add("€80k–95k; we cannot offer visa sponsorship")
+	f.Fuzz(func(t *testing.T, text string) { checkClassifiers(t, text) })
 }

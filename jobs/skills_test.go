@@ -134,6 +134,39 @@ func TestSkillRules(t *testing.T) {
 	}
 }
 
+// TestSkillsInRealTitles holds the skills read from 20 titles of the recorded boards
+// (source/testdata), chosen for what could go wrong: a Go that is not the language, "Site"
+// and "Engineer" that are not SRE, sales and customer engineers, German gender tags.
+func TestSkillsInRealTitles(t *testing.T) {
+	t.Parallel()
+	for title, want := range map[string][]string{
+		"Senior Software Engineer - Go-food":            nil, // lever
+		"Senior Backend Engineer":                       nil,
+		"Software Engineer - Backend (Groceries)":       nil,
+		"Enterprise Information Security Engineer Lead": nil,
+		"Data Scientist Intern":                         nil,
+		"Senior DevOps Engineer":                        {"devops"}, // remotive
+		"Staff Software Engineer, Product (São Paulo)":  nil,
+		"Senior Independent AI Engineer / Architect":    nil,
+		"Software Engineer (m/w/d)":                     nil, // himalayas
+		"Flutter Developer":                             nil,
+		"Quality Control Analyst II":                    nil,
+		"Full Stack Engineer":                           nil,                      // ashby
+		"Platform Engineer":                             {"platform-engineering"}, // smartrecruiters
+		"Senior Messaging & Core Infrastructure Engineer (Exchange and Messaging Specialist)": nil,
+		"Staff DevOps Engineer":                    {"devops"}, // remoteok
+		"C C++ Linux developer":                    {"c", "cpp", "linux"},
+		"Senior Sales Engineer Data & AI Security": nil,
+		"Electrical Engineer":                      nil,
+		"Data Center Site Start Up Manager":        nil,
+		"Customer Success Engineer Tel Aviv":       nil, // recruitee
+	} {
+		if got := SkillsIn(title); !slices.Equal(got, want) {
+			t.Errorf("SkillsIn(%q) = %v, want %v", title, got, want)
+		}
+	}
+}
+
 func TestSkillsInTitles(t *testing.T) {
 	t.Parallel()
 	for title, want := range map[string][]string{

@@ -1,6 +1,8 @@
 package source
 
 import (
+	"encoding/json"
+	"maps"
 	"testing"
 	"time"
 
@@ -110,4 +112,33 @@ func FuzzParseGreenhouse(f *testing.F) {
 	}
 	f.Add([]byte(`{"jobs":[{"id":1,"title":"x","content":"&lt;p&gt;\u0000"}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) { atsFuzz(t, parseGreenhouse, body) })
+}
+
+// BenchmarkParseGreenhouse parses a 500-opening payload of the job board API: the recorded
+// board's openings repeated with ids of their own (their descriptions are 8 KB of escaped HTML).
+func BenchmarkParseGreenhouse(b *testing.B) {
+	var board struct {
+		Jobs []map[string]any `json:"jobs"`
+	}
+	if err := json.Unmarshal(atsFixture(b, "greenhouse-jobs.json"), &board); err != nil {
+		b.Fatal(err)
+	}
+	jobs := make([]map[string]any, 500)
+	for i := range jobs {
+		j := maps.Clone(board.Jobs[i%len(board.Jobs)])
+		j["id"] = 1_000_000 + i
+		jobs[i] = j
+	}
+	body, err := json.Marshal(map[string]any{"jobs": jobs})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		got, err := parseGreenhouse(body, "gh", testNow)
+		if err != nil || len(got) != 500 {
+			b.Fatalf("%d openings, %v", len(got), err)
+		}
+	}
 }
