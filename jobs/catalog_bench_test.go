@@ -196,3 +196,122 @@ func BenchmarkTag(b *testing.B) {
 		}
 	}
 }
+
+// benchSubscriptions are n subscriptions as people write them: a skill or a word of the
+// corpus that fewer than 5% of the openings of c have (people subscribe to "kafka" or
+// "observability", not to "team"), often a second one, often a qualifier; one in twenty an OR
+// at the top (tried against every opening), one in twenty with an exclusion.
+func benchSubscriptions(b *testing.B, c *Catalog, n int) []Subscription {
+	b.Helper()
+	corpus, err := loadCorpus()
+	if err != nil {
+		b.Fatal(err)
+	}
+	limit := c.Len() / 20
+	var words []string
+	for _, s := range corpus.sentences {
+		l := strings.ToLower(s)
+		eachRun(l, func(start, end int) {
+			if w := l[start:end]; end-start > 3 && end-start < 15 && c.Frequency("w:"+w) < limit {
+				words = append(words, w)
+			}
+		})
+	}
+	var skills []Skill
+	for _, s := range Skills() {
+		if c.Frequency("s:"+s.ID) < limit {
+			skills = append(skills, s)
+		}
+	}
+	quals := []string{"remote:yes", "level:senior", "type:full-time", "remote:hybrid", "level:staff"}
+	r := rand.New(rand.NewPCG(11, uint64(n)))
+	term := func() string {
+		if r.IntN(2) == 0 {
+			return skills[r.IntN(len(skills))].ID
+		}
+		return words[r.IntN(len(words))]
+	}
+	subs := make([]Subscription, n)
+	for i := range subs {
+		q := term()
+		switch r.IntN(20) {
+		case 0:
+			q = term() + " OR " + term()
+		case 1:
+			q += " -" + term()
+		default:
+			if r.IntN(2) == 0 {
+				q += " " + term()
+			}
+			if r.IntN(2) == 0 {
+				q += " " + quals[r.IntN(len(quals))]
+			}
+		}
+		if _, err := ParseQuery(q); err != nil {
+			q = "kubernetes"
+		}
+		subs[i] = Subscription{Workspace: fmt.Sprintf("slack:T%d", i%1000), ID: int64(i + 1), Channel: "C1", Query: q}
+	}
+	return subs
+}
+
+// BenchmarkMatchSubscriptions matches 10,000 new openings against 100,000 subscriptions
+// through the Matcher (one op is all 10,000), beside the naive loop (every opening against
+// every subscription) timed on a sample of 20 openings; both report ns/opening. MB-matcher is
+// the heap the filed subscriptions hold.
+func BenchmarkMatchSubscriptions(b *testing.B) {
+	corpus, err := loadCorpus()
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(13, 14))
+	docs := make([]*Doc, 10_000)
+	for i := range docs {
+		o := corpus.opening(r, i, testNow)
+		docs[i] = Index(&o)
+	}
+	c := catalog100k()
+	subs := benchSubscriptions(b, c, 100_000)
+
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	m := NewMatcher()
+	m.Freq = c.Frequency
+	for _, s := range subs {
+		if err := m.Add(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+
+	b.Run("indexed", func(b *testing.B) {
+		b.ReportAllocs()
+		matches := 0
+		for b.Loop() {
+			matches = 0
+			for _, d := range docs {
+				matches += len(m.Match(d, testNow))
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(docs)), "ns/opening")
+		b.ReportMetric(float64(matches)/float64(len(docs)), "matches/opening")
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MB-matcher")
+	})
+	b.Run("naive", func(b *testing.B) {
+		queries := make([]*Query, len(subs))
+		for i, s := range subs {
+			queries[i], _ = ParseQuery(s.Query)
+		}
+		sample := docs[:20]
+		for b.Loop() {
+			for _, d := range sample {
+				for _, q := range queries {
+					q.MatchDoc(d, testNow)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(sample)), "ns/opening")
+	})
+}

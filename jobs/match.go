@@ -12,11 +12,12 @@ import (
 // once so that many queries can be evaluated against one opening cheaply.
 type Doc struct {
 	Opening   *Opening
-	text      string   // title, company, locations and description, lower case, one space apart
-	company   string   // lower case
-	locations []string // lower case
-	skills    []string // SkillsIn(title + description)
-	topics    []string // TopicsFor(skills)
+	text      string          // title, company, locations and description, lower case, one space apart
+	company   string          // lower case
+	locations []string        // lower case
+	skills    []string        // SkillsIn(title + description)
+	topics    []string        // TopicsFor(skills)
+	words     map[string]bool // the words of text, when made (Matcher.Match makes them)
 }
 
 // Index prepares o for matching.
@@ -140,6 +141,9 @@ func (n *notNode) why(d *Doc, now time.Time, negated bool) string {
 func (n *wordNode) match(d *Doc, _ time.Time) bool {
 	if n.skill != "" {
 		return slices.Contains(d.skills, n.skill)
+	}
+	if d.words != nil && n.single {
+		return d.words[n.word] // one word: the same as containsWord, without reading the text
 	}
 	return containsWord(d.text, n.word)
 }

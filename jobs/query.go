@@ -128,10 +128,13 @@ type node interface {
 }
 
 type (
-	andNode    struct{ kids []node }
-	orNode     struct{ kids []node }
-	notNode    struct{ kid node }
-	wordNode   struct{ word, skill string } // skill: the id the word names, or ""
+	andNode  struct{ kids []node }
+	orNode   struct{ kids []node }
+	notNode  struct{ kid node }
+	wordNode struct {
+		word, skill string // skill: the id the word names, or ""
+		single      bool   // word is one indexed run of word bytes (singleRun)
+	}
 	phraseNode struct{ text string }
 	// textNode is company: and location:, a value found at word boundaries in a field.
 	textNode   struct{ field, value string }
@@ -533,7 +536,7 @@ func (p *parser) parsePrimary() (node, error) {
 	case tWord:
 		w := strings.ToLower(t.text)
 		id, _ := SkillID(w)
-		return &wordNode{word: w, skill: id}, nil
+		return &wordNode{word: w, skill: id, single: singleRun(w)}, nil
 	case tPhrase:
 		return &phraseNode{text: t.text}, nil
 	case tQual:

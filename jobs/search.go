@@ -5,6 +5,7 @@ import (
 	"container/heap"
 	"io"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -389,4 +390,30 @@ func (c *Catalog) Trends(q *Query, now time.Time, n int) ([]Trend, int) {
 		out = out[:n]
 	}
 	return out, counted
+}
+
+// Frequency estimates how many openings have a Matcher term ("w:kafka", "s:go", "t:raft",
+// "f:remote=remote"), so that a subscription is filed under its rarest term.
+func (c *Catalog) Frequency(term string) int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	kind, key, _ := strings.Cut(term, ":")
+	switch kind {
+	case "w":
+		if t := c.words[key]; t != nil {
+			return int(t.n)
+		}
+		return 0
+	case "s":
+		if i, ok := skillCatalog().byID[key]; ok {
+			return int(c.skills[i].n)
+		}
+		return 0
+	case "t":
+		if p := c.topics[key]; p != nil {
+			return int(p.n)
+		}
+		return 0
+	}
+	return len(c.byID)/4 + 1 // a field value: a quarter of the openings or more
 }
