@@ -49,13 +49,23 @@ func CheckNew(s Subscription) error {
 	return nil
 }
 
-// CheckDisable says what is wrong with a Disable call's time, for the stores: a zero time would
-// leave the subscription active.
-func CheckDisable(at time.Time) error {
+// DisableChange is the change Disable makes to a stored subscription, for the stores: an
+// active one stops at at with the reason; a disabled one keeps its first reason and time. A
+// zero at is an error: the subscription would stay active.
+func DisableChange(reason string, at time.Time) (func(*Subscription), error) {
 	if at.IsZero() {
-		return errNoDisableTime
+		return nil, errNoDisableTime
 	}
-	return nil
+	return func(s *Subscription) {
+		if s.Active() {
+			s.Disabled, s.DisabledReason = at, reason
+		}
+	}, nil
+}
+
+// PostsChange is the change CountPost makes to a stored subscription, for the stores.
+func PostsChange(n int64) func(*Subscription) {
+	return func(s *Subscription) { s.Posts += n }
 }
 
 // SubscriptionStore keeps the channels' subscriptions, per workspace: no call of one workspace

@@ -271,13 +271,9 @@ func (s *Store) update(ctx context.Context, workspace string, id int64, change f
 
 // Disable implements jobs.SubscriptionStore.
 func (s *Store) Disable(ctx context.Context, workspace string, id int64, reason string, at time.Time) error {
-	err := jobs.CheckDisable(at)
+	change, err := jobs.DisableChange(reason, at)
 	if err == nil {
-		err = s.update(ctx, workspace, id, func(sub *jobs.Subscription) {
-			if sub.Active() {
-				sub.Disabled, sub.DisabledReason = at, reason
-			}
-		})
+		err = s.update(ctx, workspace, id, change)
 	}
 	if err != nil {
 		return fmt.Errorf("boltstore: disable %s %d: %w", workspace, id, err)
@@ -287,7 +283,7 @@ func (s *Store) Disable(ctx context.Context, workspace string, id int64, reason 
 
 // CountPost implements jobs.SubscriptionStore.
 func (s *Store) CountPost(ctx context.Context, workspace string, id int64, n int64) error {
-	if err := s.update(ctx, workspace, id, func(sub *jobs.Subscription) { sub.Posts += n }); err != nil {
+	if err := s.update(ctx, workspace, id, jobs.PostsChange(n)); err != nil {
 		return fmt.Errorf("boltstore: count posts of %s %d: %w", workspace, id, err)
 	}
 	return nil
