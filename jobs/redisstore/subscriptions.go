@@ -83,11 +83,18 @@ func (s *Store) subscribe(ctx context.Context, sub jobs.Subscription, record []b
 	if err != nil {
 		return jobs.Subscription{}, err
 	}
+	if len(res) == 0 {
+		return jobs.Subscription{}, errors.New("the subscribe script answered nothing")
+	}
 	status, _ := res[0].(int64)
 	if status < 0 {
 		return jobs.Subscription{}, jobs.ErrChannelFull
 	}
-	stored, ok := res[1].(string)
+	var stored string
+	ok := len(res) == 2
+	if ok {
+		stored, ok = res[1].(string)
+	}
 	if !ok {
 		return jobs.Subscription{}, fmt.Errorf("the channel index names a subscription that is gone: %v", res)
 	}
