@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// The stored form of an opening and of a source's status: JSON with field names fixed here, so
+// The stored form of an opening, of a source's status and of a subscription: JSON with field names fixed here, so
 // that the wire format does not follow a rename of a Go field, and one codec for every store, so
 // that a record means the same in Redis and in the embedded file. Times are stored in UTC with
 // nanoseconds; zero times and empty fields are left out.
@@ -58,9 +58,26 @@ type sourceRecord struct {
 	LastModified string    `json:"last_modified,omitempty"`
 }
 
+// subscriptionRecord keeps "id" first: jobs/redisstore gives the id inside a Lua script and
+// writes it in front of the rest of the record MarshalSubscription made without one.
+type subscriptionRecord struct {
+	ID             int64     `json:"id,omitempty"`
+	Workspace      string    `json:"workspace"`
+	Channel        string    `json:"channel"`
+	Query          string    `json:"query"`
+	Creator        string    `json:"creator,omitempty"`
+	CreatorName    string    `json:"creator_name,omitempty"`
+	Created        time.Time `json:"created,omitzero"`
+	Digest         bool      `json:"digest,omitempty"`
+	Posts          int64     `json:"posts,omitempty"`
+	Disabled       time.Time `json:"disabled,omitzero"`
+	DisabledReason string    `json:"disabled_reason,omitempty"`
+}
+
 var (
-	errNoID   = errors.New("jobs: opening has no ID")
-	errNoName = errors.New("jobs: source status has no name")
+	errNoID    = errors.New("jobs: opening has no ID")
+	errNoName  = errors.New("jobs: source status has no name")
+	errNoSubID = errors.New("jobs: subscription has no ID")
 )
 
 // utc returns t in UTC, and the zero time for any zero time whatever its location.
@@ -158,4 +175,40 @@ func UnmarshalSource(data []byte) (SourceStatus, error) {
 		Failures: r.Failures, Successes: r.Successes, Listed: r.Listed, Open: r.Open,
 		NextPoll: utc(r.NextPoll), ETag: r.ETag, LastModified: r.LastModified,
 	}, nil
+}
+
+// MarshalSubscription returns a subscription's stored form. One without a workspace, a
+// channel or a query is an error (CheckNew); one without an ID is not, so that a store that
+// gives the ID while it writes can encode the rest first.
+func MarshalSubscription(s Subscription) ([]byte, error) {
+	if err := CheckNew(s); err != nil {
+		return nil, err
+	}
+	return json.Marshal(subscriptionRecord{
+		ID: s.ID, Workspace: s.Workspace, Channel: s.Channel, Query: s.Query,
+		Creator: s.Creator, CreatorName: s.CreatorName, Created: utc(s.Created), Digest: s.Digest, Posts: s.Posts,
+		Disabled: utc(s.Disabled), DisabledReason: s.DisabledReason,
+	})
+}
+
+// UnmarshalSubscription decodes what MarshalSubscription returned for a stored subscription,
+// which has an ID. Its times are in UTC.
+func UnmarshalSubscription(data []byte) (Subscription, error) {
+	var r subscriptionRecord
+	if err := json.Unmarshal(data, &r); err != nil {
+		return Subscription{}, fmt.Errorf("jobs: decode subscription: %w", err)
+	}
+	s := Subscription{
+		ID: r.ID, Workspace: r.Workspace, Channel: r.Channel, Query: r.Query,
+		Creator: r.Creator, CreatorName: r.CreatorName, Created: utc(r.Created), Digest: r.Digest, Posts: r.Posts,
+		Disabled: utc(r.Disabled), DisabledReason: r.DisabledReason,
+	}
+	err := CheckNew(s)
+	if err == nil && s.ID <= 0 {
+		err = errNoSubID
+	}
+	if err != nil {
+		return Subscription{}, fmt.Errorf("jobs: decode subscription: %w", err)
+	}
+	return s, nil
 }

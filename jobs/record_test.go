@@ -29,6 +29,14 @@ func fullSource() SourceStatus {
 	}
 }
 
+func fullSubscription() Subscription {
+	return Subscription{
+		ID: 7, Workspace: "slack:T123", Channel: "C042", Query: "go remote:yes", Creator: "U9",
+		CreatorName: "Ada", Created: recordTime, Digest: true, Posts: 12,
+		Disabled: recordTime.Add(time.Hour), DisabledReason: "The channel was archived.",
+	}
+}
+
 // TestRecordWireFormat pins the stored form: records written by an older careerbot must read
 // the same after a field of Opening is renamed.
 func TestRecordWireFormat(t *testing.T) {
@@ -53,6 +61,13 @@ func TestRecordWireFormat(t *testing.T) {
 				`"last_error_at":"2026-03-04T05:06:07.00000089Z","failures":2,"successes":40,"listed":120,"open":118,` +
 				`"next_poll":"2026-03-04T05:21:07.00000089Z","etag":"W/\"abc\"","last_modified":"Wed, 04 Mar 2026 05:06:07 GMT"}`},
 		{"bare source", func() ([]byte, error) { return MarshalSource(SourceStatus{Name: "s"}) }, `{"name":"s"}`},
+		{"full subscription", func() ([]byte, error) { return MarshalSubscription(fullSubscription()) },
+			`{"id":7,"workspace":"slack:T123","channel":"C042","query":"go remote:yes","creator":"U9","creator_name":"Ada",` +
+				`"created":"2026-03-04T05:06:07.00000089Z","digest":true,"posts":12,"disabled":"2026-03-04T06:06:07.00000089Z",` +
+				`"disabled_reason":"The channel was archived."}`},
+		{"subscription before its ID", func() ([]byte, error) {
+			return MarshalSubscription(Subscription{Workspace: "discord:1", Channel: "2", Query: "rust"})
+		}, `{"workspace":"discord:1","channel":"2","query":"rust"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -104,20 +119,32 @@ func TestRecordRoundTrip(t *testing.T) {
 		})
 	}
 
+	zonedSubscription := fullSubscription()
+	zonedSubscription.Created = zonedSubscription.Created.In(berlin)
+	t.Run("subscription", func(t *testing.T) {
+		t.Parallel()
+		roundTrip(t, zonedSubscription, MarshalSubscription, UnmarshalSubscription, fullSubscription())
+	})
 	t.Run("source", func(t *testing.T) {
 		t.Parallel()
-		data, err := MarshalSource(fullSource())
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := UnmarshalSource(data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(got, fullSource()) {
-			t.Errorf("round trip\n%+v\nwant\n%+v", got, fullSource())
-		}
+		roundTrip(t, fullSource(), MarshalSource, UnmarshalSource, fullSource())
 	})
+}
+
+// roundTrip checks that in, encoded and decoded again, is want.
+func roundTrip[T any](t *testing.T, in T, marshal func(T) ([]byte, error), unmarshal func([]byte) (T, error), want T) {
+	t.Helper()
+	data, err := marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := unmarshal(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("round trip\n%+v\nwant\n%+v", got, want)
+	}
 }
 
 func TestRecordRejects(t *testing.T) {
@@ -133,6 +160,18 @@ func TestRecordRejects(t *testing.T) {
 	}
 	if got, err := MarshalOpenings([]Opening{{ID: "a:1"}, {ID: "a:2"}}); err != nil || len(got) != 2 || string(got[1]) != `{"id":"a:2"}` {
 		t.Errorf("MarshalOpenings = %q, %v", got, err)
+	}
+	for _, s := range []Subscription{{Channel: "C1", Query: "go"}, {Workspace: "slack:T1", Query: "go"}, {Workspace: "slack:T1", Channel: "C1"}} {
+		if _, err := MarshalSubscription(s); err == nil {
+			t.Errorf("MarshalSubscription(%+v) succeeded", s)
+		}
+	}
+	for _, data := range []string{"", "{", "null", `{"workspace":"slack:T1","channel":"C1","query":"go"}`,
+		`{"id":-1,"workspace":"slack:T1","channel":"C1","query":"go"}`, `{"id":1,"workspace":"slack:T1","channel":"C1"}`,
+		`{"id":"1","workspace":"slack:T1","channel":"C1","query":"go"}`} {
+		if _, err := UnmarshalSubscription([]byte(data)); err == nil {
+			t.Errorf("UnmarshalSubscription(%q) succeeded", data)
+		}
 	}
 	for _, data := range []string{"", "{", `{"title":"no id"}`, `{"id":7}`, "null"} {
 		if _, err := UnmarshalOpening([]byte(data)); err == nil {

@@ -9,3 +9,7 @@ import (
 func BenchmarkPutOpenings(b *testing.B) { storetest.BenchPutOpenings(b, newStore(b)) }
 
 func BenchmarkChanges(b *testing.B) { storetest.BenchChanges(b, newStore(b)) }
+
+func BenchmarkSubscribe(b *testing.B) { storetest.BenchSubscribe(b, newStore(b)) }
+
+func BenchmarkAllSubscriptions(b *testing.B) { storetest.BenchAllSubscriptions(b, newStore(b)) }

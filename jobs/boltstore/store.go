@@ -1,16 +1,21 @@
 // Package boltstore keeps job openings and the poller's per-source status in an embedded bbolt
 // file, for a careerbot that runs alone with no Redis: one process, one file, ACID
-// transactions. It implements jobs.Store.
+// transactions. It implements jobs.Store and jobs.SubscriptionStore.
 //
 // # Layout
 //
 // One top-level bucket, "jobs", holds:
 //
-//	openings  id -> the opening's record (jobs.MarshalOpening)
-//	seq       change number (8-byte big-endian) -> id
-//	idseq     id -> its current change number (8 bytes), then its source's name
-//	bysource  source + "\x00" + id -> empty
-//	sources   name -> the source's status (jobs.MarshalSource)
+//	openings     id -> the opening's record (jobs.MarshalOpening)
+//	seq          change number (8-byte big-endian) -> id
+//	idseq        id -> its current change number (8 bytes), then its source's name
+//	bysource     source + "\x00" + id -> empty
+//	sources      name -> the source's status (jobs.MarshalSource)
+//	subs         a bucket per workspace (its workspace.Key), whose sequence is the last
+//	             subscription id given out: id (8-byte big-endian) -> the subscription
+//	             (jobs.MarshalSubscription)
+//	subchannels  a bucket per workspace, and in it a bucket per channel:
+//	             id (8-byte big-endian) -> the subscription's query
 //
 // Change numbers come from the seq bucket's sequence, so they only grow. A rewrite deletes the
 // opening's previous seq entry, found through idseq, which is why each opening appears in seq
@@ -20,7 +25,15 @@
 //
 // Each PutOpenings and each DeleteOpenings is one bbolt transaction: the whole batch or none
 // of it. Changes reads a page of openings per read transaction and calls fn outside it, so fn
-// may write to the store and a slow fn holds no transaction open.
+// may write to the store and a slow fn holds no transaction open; AllSubscriptions does the
+// same.
+//
+// A workspace's subscription ids come from its bucket's sequence, which is kept when the
+// workspace's last subscription goes, so an id is never given twice. Subscribe reads the
+// channel's bucket (at most 25 entries) for the limit and the duplicate query and writes
+// both buckets in one transaction; bbolt runs write transactions one at a time, so two
+// Subscribe calls cannot both pass the checks. A channel's bucket is removed with its last
+// subscription.
 package boltstore
 
 import (
@@ -57,7 +70,7 @@ func New(db *bolt.DB) (*Store, error) {
 		if err != nil {
 			return err
 		}
-		for _, name := range [][]byte{openingsBucket, seqBucket, idseqBucket, bysourceBucket, sourcesBucket} {
+		for _, name := range [][]byte{openingsBucket, seqBucket, idseqBucket, bysourceBucket, sourcesBucket, subsBucket, subChannelsBucket} {
 			if _, err := root.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}

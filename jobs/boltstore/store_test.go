@@ -37,6 +37,10 @@ func TestContract(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) jobs.Store { return newStore(t) })
 }
 
+func TestSubscriptionContract(t *testing.T) {
+	storetest.RunSubscriptions(t, func(t *testing.T) jobs.SubscriptionStore { return newStore(t) })
+}
+
 // TestReopen proves that what one store wrote is what a store on the reopened file reads.
 func TestReopen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "careerbot.db")

@@ -15,3 +15,11 @@ func BenchmarkPutOpenings(b *testing.B) {
 func BenchmarkChanges(b *testing.B) {
 	storetest.BenchChanges(b, redisstore.NewWithPrefix(redistest.Client(b), prefixes()()))
 }
+
+func BenchmarkSubscribe(b *testing.B) {
+	storetest.BenchSubscribe(b, redisstore.NewWithPrefix(redistest.Client(b), prefixes()()))
+}
+
+func BenchmarkAllSubscriptions(b *testing.B) {
+	storetest.BenchAllSubscriptions(b, redisstore.NewWithPrefix(redistest.Client(b), prefixes()()))
+}

@@ -1,6 +1,6 @@
 // Package redisstore keeps job openings and the poller's per-source status in Redis, for
 // deployments where several careerbot replicas share one Redis, Sentinel-managed or a Cluster.
-// It implements jobs.Store.
+// It implements jobs.Store and jobs.SubscriptionStore.
 //
 // # Key layout
 //
@@ -10,13 +10,21 @@
 //	careerbot:{jobs}:sourceof         hash    id -> the source it is indexed under
 //	careerbot:{jobs}:source:<name>    set     ids of the source's openings
 //	careerbot:{jobs}:sources          hash    source name -> its status (jobs.MarshalSource)
+//	careerbot:{jobs}:subs:workspaces  set     the workspaces that have subscribed
+//
+// and with W = careerbot:{<workspace>}:subs, the workspace being its workspace.Key
+// (careerbot:{slack:T123}:subs):
+//
+//	W                                 hash    id -> the subscription (jobs.MarshalSubscription)
+//	W:seq                             string  the last id given out (INCR)
+//	W:channel:<channel>               hash    query -> id, one entry per subscription of the channel
 //
 // The braces are Redis Cluster hash tags. Each record is tagged with its own id, so a hundred
 // thousand openings spread over every node of a cluster; the index keys all share {jobs}, so they
 // live in one slot and one Lua script may change several of them atomically. No command spans
 // slots: records are written and read with one single-key command each, pipelined (go-redis
-// splits a cluster pipeline by node; MGET would need one slot), and the scripts touch {jobs}
-// keys only. sourceof lets the scripts find the source set an opening leaves when it moves to
+// splits a cluster pipeline by node; MGET would need one slot), the openings' scripts touch
+// {jobs} keys only and the subscriptions' scripts the keys of one workspace. sourceof lets the scripts find the source set an opening leaves when it moves to
 // another source or is deleted, without reading its record from another slot.
 //
 // # Writes and crashes
@@ -31,6 +39,31 @@
 // SourceOpenings skips records of another source. The next PutOpenings of the id, which the
 // poller makes at every successful fetch, repairs it. Each record is written whole by one SET;
 // a batch is not atomic.
+//
+// # Subscriptions
+//
+// A workspace's subscription keys share its hash tag, as do the knowledge base's keys of the
+// workspace (knowledge/redisstore), so one script may check and write several of them:
+// Subscribe's script reads the channel's hash for the query (ErrDuplicateQuery) and its
+// length (ErrChannelFull), and only then takes the next id and writes the record and the
+// channel entry, so two concurrent calls cannot both pass the checks, and a refused call takes
+// no id. The seq counter stays when the last subscription goes, so an id is never given twice.
+// A channel's ids are sorted in Go: ids only grow, so id order is the order of subscribing.
+//
+// Unsubscribe, Disable and CountPost read the record, decide in Go, and write with a script
+// that compares the record with the one read and tries again when another write came between:
+// so the rules (the first reason of Disable stays) and the stored bytes (jobs.MarshalSubscription)
+// are those of every store, which a JSON library inside Lua would not keep.
+//
+// AllSubscriptions cannot scan a cluster for the workspaces' keys, so the workspaces that have
+// subscribed are listed in careerbot:{jobs}:subs:workspaces. That set lives in another slot
+// than any workspace's keys, so no script can write both: Subscribe adds the workspace to the
+// set first, with SADD, and then runs its script. A crash between the two leaves at worst a
+// workspace listed with no subscriptions, which AllSubscriptions reads as an empty hash; the
+// other order could leave a stored subscription that AllSubscriptions never sees until the
+// workspace's next subscribe. A workspace stays listed after its last unsubscribe, for the
+// same reason. AllSubscriptions reads the set with SMEMBERS, then each workspace's hash with
+// HVALS, a hundred workspaces per pipeline.
 //
 // The index script runs once per batch and, like every script, blocks Redis while it runs:
 // about 4 µs per rewritten opening and 7 µs per new one on a small machine, so a board of a
@@ -73,6 +106,8 @@ type Store struct {
 	sourceOf  string
 	sourceSet string // followed by the source's name
 	sources   string
+
+	subsRegistry string // set of the workspaces that have subscribed
 }
 
 // New returns a store on rdb, which may be a single client, a Sentinel-backed failover client or
@@ -86,7 +121,7 @@ func newStore(rdb redis.UniversalClient, prefix string) *Store {
 	return &Store{
 		rdb: rdb, prefix: prefix,
 		seq: index + "seq", changes: index + "changes", sourceOf: index + "sourceof",
-		sourceSet: index + "source:", sources: index + "sources",
+		sourceSet: index + "source:", sources: index + "sources", subsRegistry: index + "subs:workspaces",
 	}
 }
 

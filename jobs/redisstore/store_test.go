@@ -29,6 +29,12 @@ func TestContract(t *testing.T) {
 	storetest.Run(t, func(*testing.T) jobs.Store { return redisstore.NewWithPrefix(rdb, prefix()) })
 }
 
+func TestSubscriptionContract(t *testing.T) {
+	rdb := redistest.Client(t)
+	prefix := prefixes()
+	storetest.RunSubscriptions(t, func(*testing.T) jobs.SubscriptionStore { return redisstore.NewWithPrefix(rdb, prefix()) })
+}
+
 // TestCluster runs the contract on a three-node Redis Cluster, and checks that the records
 // spread over its nodes while the index keys share one slot.
 func TestCluster(t *testing.T) {
@@ -36,6 +42,9 @@ func TestCluster(t *testing.T) {
 	prefix := prefixes()
 	t.Run("Contract", func(t *testing.T) {
 		storetest.Run(t, func(*testing.T) jobs.Store { return redisstore.NewWithPrefix(rdb, prefix()) })
+	})
+	t.Run("SubscriptionContract", func(t *testing.T) {
+		storetest.RunSubscriptions(t, func(*testing.T) jobs.SubscriptionStore { return redisstore.NewWithPrefix(rdb, prefix()) })
 	})
 	t.Run("RecordsSpread", func(t *testing.T) {
 		p := prefix()
@@ -59,6 +68,17 @@ func TestCluster(t *testing.T) {
 	})
 }
 
+// sortedKeys returns the keys that match pattern, sorted.
+func sortedKeys(t *testing.T, rdb redis.UniversalClient, pattern string) []string {
+	t.Helper()
+	keys, err := rdb.Keys(t.Context(), pattern).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
 // TestKeyLayout pins the keys the package doc promises, on a server of its own.
 func TestKeyLayout(t *testing.T) {
 	rdb := redistest.Start(t).Client(t)
@@ -70,11 +90,7 @@ func TestKeyLayout(t *testing.T) {
 	if err := s.PutSource(t.Context(), jobs.SourceStatus{Name: "greenhouse"}); err != nil {
 		t.Fatal(err)
 	}
-	keys, err := rdb.Keys(t.Context(), "*").Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	slices.Sort(keys)
+	keys := sortedKeys(t, rdb, "*")
 	want := []string{
 		"careerbot:job:{greenhouse:0}", "careerbot:{jobs}:changes", "careerbot:{jobs}:seq",
 		"careerbot:{jobs}:source:greenhouse", "careerbot:{jobs}:sourceof", "careerbot:{jobs}:sources",
@@ -175,15 +191,7 @@ func TestIndexCleanup(t *testing.T) {
 	if err := s.PutOpenings(ctx, []jobs.Opening{o}); err != nil {
 		t.Fatal(err)
 	}
-	keys := func() []string {
-		t.Helper()
-		keys, err := rdb.Keys(ctx, p+"*").Result()
-		if err != nil {
-			t.Fatal(err)
-		}
-		slices.Sort(keys)
-		return keys
-	}
+	keys := func() []string { t.Helper(); return sortedKeys(t, rdb, p+"*") }
 	index := p + "{jobs}:"
 	if got, want := keys(), []string{p + "job:{" + o.ID + "}", index + "changes", index + "seq", index + "source:second", index + "sourceof"}; !slices.Equal(got, want) {
 		t.Errorf("keys after the move\n%q\nwant\n%q", got, want)

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -81,4 +82,49 @@ func BenchChanges(b *testing.B, s jobs.Store) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*stored), "ns/opening")
+}
+
+// benchSubscription returns the nth subscription of a workspace: a query of its own, 25 to a
+// channel.
+func benchSubscription(workspace string, n int) jobs.Subscription {
+	return jobs.Subscription{
+		Workspace: workspace, Channel: "C" + strconv.Itoa(n/jobs.MaxPerChannel), Query: "go remote:yes " + strconv.Itoa(n),
+		Creator: "U024BE7LH", CreatorName: "Ada Lovelace", Created: at,
+	}
+}
+
+// BenchSubscribe measures Subscribe of new queries into one workspace.
+func BenchSubscribe(b *testing.B, s jobs.SubscriptionStore) {
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		if _, err := s.Subscribe(b.Context(), benchSubscription("slack:TBENCH", n)); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+}
+
+// BenchAllSubscriptions measures AllSubscriptions over 10,000 subscriptions in 100
+// workspaces: the matcher loading its index.
+func BenchAllSubscriptions(b *testing.B, s jobs.SubscriptionStore) {
+	const workspaces, each = 100, 100
+	for w := range workspaces {
+		for i := range each {
+			if _, err := s.Subscribe(b.Context(), benchSubscription(fmt.Sprintf("slack:T%03d", w), i)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		n := 0
+		if err := s.AllSubscriptions(b.Context(), func(jobs.Subscription) error { n++; return nil }); err != nil {
+			b.Fatal(err)
+		}
+		if n != workspaces*each {
+			b.Fatalf("AllSubscriptions visited %d subscriptions, want %d", n, workspaces*each)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*workspaces*each), "ns/subscription")
 }

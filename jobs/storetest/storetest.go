@@ -1,6 +1,7 @@
-// Package storetest is the contract every jobs.Store passes: the same cases run against the
-// Redis and the embedded store, so the two cannot drift apart. It also holds the benchmarks
-// both stores run (bench.go) and the realistic openings they store.
+// Package storetest is the contract every jobs.Store and jobs.SubscriptionStore passes: the
+// same cases run against the Redis and the embedded store, so the two cannot drift apart
+// (storetest.go for openings and sources, subscriptions.go for subscriptions). It also holds
+// the benchmarks both stores run (bench.go) and the realistic openings they store.
 package storetest
 
 import (
@@ -20,10 +21,7 @@ import (
 // Run runs the contract. newStore returns an empty store for one subtest, which sees nothing of
 // another subtest's store: change numbers and Changes are store-wide.
 func Run(t *testing.T, newStore func(t *testing.T) jobs.Store) {
-	cases := []struct {
-		name string
-		fn   func(t *testing.T, s jobs.Store)
-	}{
+	runCases(t, newStore, []contractCase[jobs.Store]{
 		{"RoundTrip", testRoundTrip},
 		{"NotFound", testNotFound},
 		{"ReplaceByID", testReplace},
@@ -39,7 +37,17 @@ func Run(t *testing.T, newStore func(t *testing.T) jobs.Store) {
 		{"Sources", testSources},
 		{"EmptyInputs", testEmptyInputs},
 		{"EmptyIDRejected", testEmptyID},
-	}
+	})
+}
+
+// contractCase is one case of a contract, run on a store of type S.
+type contractCase[S any] struct {
+	name string
+	fn   func(t *testing.T, s S)
+}
+
+// runCases runs each case as a parallel subtest on a store of its own.
+func runCases[S any](t *testing.T, newStore func(t *testing.T) S, cases []contractCase[S]) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
