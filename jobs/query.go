@@ -116,6 +116,11 @@ func (q *Query) Required() []string {
 	return out
 }
 
+// PostedWithin is q limited to openings posted less than d ago (as posted:<d).
+func (q *Query) PostedWithin(d time.Duration) *Query {
+	return &Query{root: &andNode{kids: []node{q.root, &postedNode{op: "<", age: d}}}}
+}
+
 const exampleQuery = "kafka go remote:yes level:senior"
 
 // node is one part of a parsed query. Matching and explaining live in match.go.

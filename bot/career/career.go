@@ -22,6 +22,7 @@ import (
 // Catalog is what the job commands read: jobs.Catalog.
 type Catalog interface {
 	Ready() bool
+	Doc(id string) (*jobs.Doc, bool)
 	Search(q *jobs.Query, now time.Time, offset, limit int) jobs.Page
 	Trends(q *jobs.Query, now time.Time, n int) ([]jobs.Trend, int)
 }
@@ -79,6 +80,21 @@ func Register(r *bot.Router, j *Jobs) {
 			},
 			Shareable: true,
 		}},
+		{Name: "preview", Form: bot.Form{
+			Summary:  "What a query would have found in the last 14 days, before you subscribe to it",
+			Usage:    "<query>",
+			Examples: []string{"jobs preview kafka remote:yes"},
+			Options:  []bot.Option{{Name: "query", Description: "The query to try", Required: true, MaxLength: jobs.MaxQueryBytes, Rest: true}},
+		}},
+		{Name: "why", Form: bot.Form{
+			Summary:  "Which part of a query an opening fails",
+			Usage:    "<opening id> <query>",
+			Examples: []string{"jobs why remoteok:1130783 kubernetes remote:yes"},
+			Options: []bot.Option{
+				{Name: "opening", Description: "The opening's id, as /jobs shows it (remoteok:1130783)", Required: true, MaxLength: 200},
+				{Name: "query", Description: "The query", Required: true, MaxLength: jobs.MaxQueryBytes, Rest: true},
+			},
+		}},
 		{Name: "trends", Form: bot.Form{
 			Summary:   "The 10 skills most asked for in the last 30 days, against the 30 days before",
 			Usage:     "[query]",
@@ -102,8 +118,13 @@ func (j *Jobs) Handle(_ context.Context, cmd bot.Command) (bot.Reply, error) {
 			return queryError(cmd.Sub, err), nil
 		}
 	}
-	if cmd.Sub == "trends" {
+	switch cmd.Sub {
+	case "trends":
 		return j.trends(q), nil
+	case "preview":
+		return j.preview(q), nil
+	case "why":
+		return j.why(cmd.Option("opening"), q), nil
 	}
 	page := 1
 	if n, ok := cmd.Int("page"); ok {
@@ -129,8 +150,11 @@ func queryError(sub string, err error) bot.Reply {
 }
 
 func prefix(sub string) string {
-	if sub == "trends" {
-		return "trends "
+	switch sub {
+	case "trends", "preview":
+		return sub + " "
+	case "why":
+		return "why <opening id> "
 	}
 	return ""
 }
@@ -350,4 +374,53 @@ func change(now, before int) string {
 		return fmt.Sprintf("+%d%%", (now-before)*100/before)
 	}
 	return fmt.Sprintf("−%d%%", (before-now)*100/before)
+}
+
+// previewWindow is how far back /jobs preview looks.
+const previewWindow = 14 * 24 * time.Hour
+
+// preview answers /jobs preview: the open openings the query matches among those posted in the
+// last 14 days, with their count, so that an admin sees what a subscription would bring.
+func (j *Jobs) preview(q *jobs.Query) bot.Reply {
+	now := j.Now()
+	res := j.Catalog.Search(q.PostedWithin(previewWindow), now, 0, PageSize)
+	r := bot.Reply{Title: "Preview: " + q.String()}
+	if res.Total == 0 {
+		r.Text = "`" + q.String() + "` matches none of the open openings posted in the last 14 days. " +
+			"A subscription to it would be quiet; loosen it (fewer words, `OR`) if that is not what you want."
+		r.NotFound = true
+		return r
+	}
+	perDay := float64(res.Total) / 14
+	r.Text = fmt.Sprintf("`%s` matches %s posted in the last 14 days (about %.1f a day); the newest:",
+		q.String(), bot.Plural(res.Total, "open opening"), perDay)
+	for _, l := range res.Listings {
+		r.Sections = append(r.Sections, j.section(l, now))
+	}
+	return r
+}
+
+// why answers /jobs why: the part of the query the opening fails, or that it matches.
+func (j *Jobs) why(id string, q *jobs.Query) bot.Reply {
+	id = strings.TrimSpace(id)
+	d, ok := j.Catalog.Doc(id)
+	if !ok {
+		return bot.Reply{Title: "No such opening", NotFound: true,
+			Text: "careerbot holds no opening `" + id + "`. Ids look like `remoteok:1130783`: /jobs shows each opening's."}
+	}
+	o := d.Opening
+	title := o.Title
+	if o.Company != "" {
+		title += " — " + o.Company
+	}
+	r := bot.Reply{Title: "Why: " + title}
+	if reason := q.Explain(d, j.Now()); reason != "" {
+		r.Text = "`" + id + "` does not match `" + q.String() + "`. It fails " + reason + "."
+		return r
+	}
+	r.Text = "`" + id + "` matches `" + q.String() + "`."
+	if !o.Open() {
+		r.Text += " It is closed, though: its board no longer lists it, so /jobs does not show it."
+	}
+	return r
 }

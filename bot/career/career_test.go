@@ -193,3 +193,36 @@ func TestChange(t *testing.T) {
 		}
 	}
 }
+
+func TestPreview(t *testing.T) {
+	t.Parallel()
+	r := newRouter(t, true)
+	got := dispatch(r, "preview kafka")
+	// Posted in the last 14 days: remoteok:1, himalayas:2 and four of the seven platform roles.
+	if got.NotFound || !strings.Contains(got.Text, "matches 6 open openings posted in the last 14 days") || len(got.Sections) != PageSize {
+		t.Errorf("preview kafka: %q, %d openings", got.Text, len(got.Sections))
+	}
+	if got := dispatch(r, "preview rust"); !got.NotFound || !strings.Contains(got.Text, "would be quiet") {
+		t.Errorf("preview of nothing: %q", got.Text)
+	}
+	if got := dispatch(r, "preview"); !strings.Contains(got.Text+got.Title, "query") {
+		t.Errorf("preview without a query: %+v", got)
+	}
+}
+
+func TestWhy(t *testing.T) {
+	t.Parallel()
+	r := newRouter(t, true)
+	for _, c := range []struct{ text, want string }{
+		{"why remoteok:1 kubernetes remote:yes", "fails remote:yes: this opening is onsite in Berlin, Germany"},
+		{"why remoteok:1 kubernetes -kafka", "fails -kafka: this opening asks for Kafka"}, // only the exclusion fails
+		{"why remoteok:1 kubernetes kafka", "`remoteok:1` matches `kubernetes kafka`"},
+		{"why nosuch:1 kafka", "holds no opening `nosuch:1`"},
+		{"why remoteok:1 kafka OR", "That query cannot be read"},
+	} {
+		got := dispatch(r, c.text)
+		if !strings.Contains(got.Title+" "+got.Text, c.want) {
+			t.Errorf("%s: %q %q, want %q", c.text, got.Title, got.Text, c.want)
+		}
+	}
+}
