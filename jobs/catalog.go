@@ -68,6 +68,8 @@ type doc struct {
 	skills  []uint16 // indexes in the skills list, in order of first mention
 	descLen int
 	group   *group
+	// engineering is IsEngineering(title), for /jobs without a query.
+	engineering bool
 }
 
 // group is the set of live documents that are one role.
@@ -202,7 +204,7 @@ func (c *Catalog) Len() int {
 func (c *Catalog) add(o *Opening) {
 	num := uint32(len(c.docs))
 	text := docText(o)
-	d := doc{o: o, descLen: len(o.Description)}
+	d := doc{o: o, descLen: len(o.Description), engineering: IsEngineering(o.Title)}
 	skillCatalog().scan(o.Title+"\n"+o.Description, func(skill int) { // as Index reads skills
 		if !slices.Contains(d.skills, uint16(skill)) {
 			d.skills = append(d.skills, uint16(skill))
@@ -476,13 +478,6 @@ func (c *Catalog) compact() {
 	c.dead = 0
 }
 
-// docText is what an opening's words are read from: the same lower-cased text Doc matches.
-func docText(o *Opening) string {
-	parts := append([]string{o.Title, o.Company}, o.Locations...)
-	parts = append(parts, o.Description)
-	return strings.Join(strings.Fields(strings.ToLower(strings.Join(parts, "\n"))), " ")
-}
-
 // eachRun calls fn with the bounds of each run of word bytes in text (see isWordByte), in order.
 func eachRun(text string, fn func(start, end int)) {
 	start := -1
@@ -538,13 +533,7 @@ func (c *Catalog) docAt(num uint32) *Doc {
 	defer inflaters.Put(r)
 	text, _ := c.text(num, r) // our own deflate stream
 	o := *d.o
-	skills := skillIDs(d.skills)
-	locs := make([]string, len(o.Locations))
-	for i, l := range o.Locations {
-		locs[i] = strings.ToLower(l)
-	}
-	return &Doc{Opening: &o, text: text, company: strings.ToLower(o.Company), locations: locs,
-		skills: skills, topics: TopicsFor(skills)}
+	return newDoc(&o, text, skillIDs(d.skills))
 }
 
 // dedupeKeys are the keys under which two records are the same role: the normalised company,

@@ -21,22 +21,23 @@ type Doc struct {
 }
 
 // Index prepares o for matching.
-func Index(o *Opening) *Doc {
+func Index(o *Opening) *Doc { return newDoc(o, docText(o), SkillsIn(o.Title+"\n"+o.Description)) }
+
+// docText is what an opening's words are read from: the same lower-cased text Doc matches.
+func docText(o *Opening) string {
+	parts := append([]string{o.Title, o.Company}, o.Locations...)
+	parts = append(parts, o.Description)
+	return strings.Join(strings.Fields(strings.ToLower(strings.Join(parts, "\n"))), " ")
+}
+
+// newDoc is o prepared with its text (docText) and skills, made already.
+func newDoc(o *Opening, text string, skills []string) *Doc {
 	locs := make([]string, len(o.Locations))
 	for i, l := range o.Locations {
 		locs[i] = strings.ToLower(l)
 	}
-	parts := append([]string{o.Title, o.Company}, o.Locations...)
-	parts = append(parts, o.Description)
-	skills := SkillsIn(o.Title + "\n" + o.Description)
-	return &Doc{
-		Opening:   o,
-		text:      strings.Join(strings.Fields(strings.ToLower(strings.Join(parts, "\n"))), " "),
-		company:   strings.ToLower(o.Company),
-		locations: locs,
-		skills:    skills,
-		topics:    TopicsFor(skills),
-	}
+	return &Doc{Opening: o, text: text, company: strings.ToLower(o.Company), locations: locs,
+		skills: skills, topics: TopicsFor(skills)}
 }
 
 // Skills returns the ids of the skills the opening asks for, in the order of first mention.

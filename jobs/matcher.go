@@ -259,22 +259,6 @@ func termRank(t string) int {
 	return 1
 }
 
-// queryTerms are the terms an opening must have to match q: one for each part of its
-// top-level AND that implies one.
-func queryTerms(q *Query) []string {
-	kids := []node{q.root}
-	if a, ok := q.root.(*andNode); ok {
-		kids = a.kids
-	}
-	var out []string
-	for _, k := range kids {
-		if t := nodeTerm(k); t != "" {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
 // nodeTerm is the term an opening must have to match n, or "".
 func nodeTerm(n node) string {
 	firstWord := func(s string) string {

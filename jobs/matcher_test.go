@@ -124,3 +124,19 @@ func TestQueryTerms(t *testing.T) {
 		}
 	}
 }
+
+// queryTerms are the terms an opening must have to match q: one for each part of its
+// top-level AND that implies one.
+func queryTerms(q *Query) []string {
+	kids := []node{q.root}
+	if a, ok := q.root.(*andNode); ok {
+		kids = a.kids
+	}
+	var out []string
+	for _, k := range kids {
+		if t := nodeTerm(k); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}

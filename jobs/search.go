@@ -52,20 +52,6 @@ func (c *Catalog) Search(q *Query, now time.Time, offset, limit int) Page {
 	return Page{Total: total, Listings: out}
 }
 
-// Count is how many open openings match q, and how many of those were posted since since.
-func (c *Catalog) Count(q *Query, now, since time.Time) (open, recent int) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	m := c.matching(q, c.openReps(), now)
-	m.each(func(num uint32) {
-		open++
-		if !postedAt(c.docs[num].o).Before(since) {
-			recent++
-		}
-	})
-	return open, recent
-}
-
 // matching is the subset of within that matches q (all of within when q is nil).
 func (c *Catalog) matching(q *Query, within bitmap, now time.Time) bitmap {
 	if q == nil {
@@ -83,7 +69,7 @@ func (c *Catalog) openReps() bitmap {
 
 func (c *Catalog) keepEngineering(m bitmap) {
 	m.each(func(num uint32) {
-		if !IsEngineering(c.docs[num].o.Title) {
+		if !c.docs[num].engineering {
 			m.clear(num)
 		}
 	})

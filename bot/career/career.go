@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/careerbot/careerbot/bot"
@@ -307,13 +308,14 @@ func (j *Jobs) brushUp(l jobs.Listing) []bot.Button {
 	return out
 }
 
-var skillNameByID = func() map[string]string {
+// skillNameByID reads the skills list once, when a reply first names skills.
+var skillNameByID = sync.OnceValue(func() map[string]string {
 	m := map[string]string{}
 	for _, s := range jobs.Skills() {
 		m[s.ID] = s.Name
 	}
 	return m
-}()
+})
 
 func skillNames(ids []string, n int) []string {
 	var out []string
@@ -322,7 +324,7 @@ func skillNames(ids []string, n int) []string {
 			out = append(out, "…")
 			break
 		}
-		out = append(out, skillNameByID[id])
+		out = append(out, skillNameByID()[id])
 	}
 	return out
 }

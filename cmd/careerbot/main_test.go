@@ -111,6 +111,19 @@ func TestServeConfigErrors(t *testing.T) {
 			}
 		})
 	}
+	for _, v := range []string{"soon", "10s", "-5m"} {
+		code, _, stderr := runCLI(t, map[string]string{"CAREERBOT_POLL_INTERVAL": v}, "serve")
+		if code != 2 || !strings.Contains(stderr, "CAREERBOT_POLL_INTERVAL") {
+			t.Errorf("CAREERBOT_POLL_INTERVAL=%s: exit %d, stderr %q", v, code, stderr)
+		}
+	}
+	bad := filepath.Join(t.TempDir(), "sources.yaml")
+	if err := os.WriteFile(bad, []byte("sources:\n  - name: x\n    type: nope\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, map[string]string{"CAREERBOT_SOURCES": bad}, "serve"); code == 0 || !strings.Contains(stderr, "nope") {
+		t.Errorf("a bad sources file: exit %d, stderr %q", code, stderr)
+	}
 }
 
 // freeAddr returns a loopback address with a port that was free a moment ago.
