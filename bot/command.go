@@ -60,6 +60,10 @@ type Command struct {
 	// only for a form whose Access needs the answer and when IsAdmin is not already true, so a
 	// platform whose answer costs a request (Slack's users.info) pays it only then.
 	AdminCheck func(ctx context.Context) bool
+	// PostCheck, when set, asks the platform whether careerbot may post in Channel on its own
+	// (for a subscription): "" when it may, otherwise what the user should do about it
+	// ("Invite @careerbot to this channel."). A handler calls it only when it needs to know.
+	PostCheck func(ctx context.Context) string
 
 	// Name is the command without its slash: "explain", "topics".
 	Name string

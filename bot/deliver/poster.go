@@ -11,28 +11,17 @@ import (
 	"github.com/careerbot/careerbot/bot"
 )
 
-// A Post is one message for a channel.
-type Post struct {
-	Workspace string // the platform's workspace id: Slack team id, Discord guild id
-	Channel   string // the platform's channel id
-	// Key identifies the message for deduplication on the platform's side: at most 25
-	// characters of [0-9a-z-], the same for every attempt of one delivery (Discord's nonce,
-	// Slack's message metadata).
-	Key   string
-	Reply bot.Reply
-}
-
 // Poster posts to one platform. The Slack and Discord adapters implement it.
 type Poster interface {
 	// Post sends p to its channel and returns the platform's id of the message. Its errors
 	// may implement Permanent, WorkspaceWide and RetryAfter (below).
-	Post(ctx context.Context, p Post) (messageID string, err error)
+	Post(ctx context.Context, p bot.Post) (messageID string, err error)
 	// Find settles an in-doubt delivery: an earlier attempt of p began at since and its
 	// outcome was never recorded. Find returns the id of the message that attempt posted, or
 	// "" when it is not in the channel, without posting p a second time. (Discord: sending
 	// again with the same nonce returns the first message; Slack: the channel's history read
 	// for p's metadata.)
-	Find(ctx context.Context, p Post, since time.Time) (messageID string, err error)
+	Find(ctx context.Context, p bot.Post, since time.Time) (messageID string, err error)
 }
 
 // The behaviours an error of a Poster may have, read with errors.As. Delivery classifies
