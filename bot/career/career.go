@@ -46,6 +46,12 @@ type Jobs struct {
 	Topics  Topics
 	Boards  map[string]Board // by source name; a source missing here is shown by its name
 	Now     func() time.Time
+
+	// Subs, Queue and Openings serve the subscriptions (subscribe, unsubscribe, list) and the
+	// rendering of their deliveries; without Subs those commands are not offered.
+	Subs     Subscriptions
+	Queue    Deliveries
+	Openings Openings
 }
 
 // PageSize is how many openings one /jobs reply shows.
@@ -68,9 +74,7 @@ func Register(r *bot.Router, j *Jobs) {
 	query := func(desc string) bot.Option {
 		return bot.Option{Name: "query", Description: desc, MaxLength: jobs.MaxQueryBytes, Rest: true}
 	}
-	r.Handle(bot.Spec{Name: "jobs", Form: bot.Form{
-		Summary: "Find job openings in distributed systems, cloud, SRE and DevOps, and what they ask for.",
-	}, Subcommands: []bot.Subcommand{
+	subs := []bot.Subcommand{
 		{Name: "search", Default: true, Form: bot.Form{
 			Summary:  "The newest open openings that match a query",
 			Usage:    "[query]",
@@ -103,11 +107,25 @@ func Register(r *bot.Router, j *Jobs) {
 			Options:   []bot.Option{query("Only openings that match this query")},
 			Shareable: true,
 		}},
-	}}, j)
+	}
+	if j.Subs != nil {
+		subs = append(subs, subscriptionForms()...)
+	}
+	r.Handle(bot.Spec{Name: "jobs", Form: bot.Form{
+		Summary: "Find job openings in distributed systems, cloud, SRE and DevOps, and what they ask for.",
+	}, Subcommands: subs}, j)
 }
 
-// Handle answers both subcommands.
-func (j *Jobs) Handle(_ context.Context, cmd bot.Command) (bot.Reply, error) {
+// Handle answers the subcommands.
+func (j *Jobs) Handle(ctx context.Context, cmd bot.Command) (bot.Reply, error) {
+	switch cmd.Sub {
+	case "subscribe":
+		return j.subscribe(ctx, cmd)
+	case "unsubscribe":
+		return j.unsubscribe(ctx, cmd)
+	case "list":
+		return j.list(ctx, cmd)
+	}
 	if !j.Catalog.Ready() {
 		return bot.Reply{Title: "Openings are still loading",
 			Text: "careerbot is loading job openings from its store. Try again in a minute."}, nil
@@ -152,7 +170,7 @@ func queryError(sub string, err error) bot.Reply {
 
 func prefix(sub string) string {
 	switch sub {
-	case "trends", "preview":
+	case "trends", "preview", "subscribe":
 		return sub + " "
 	case "why":
 		return "why <opening id> "
