@@ -28,8 +28,8 @@ type Pacer interface {
 
 // LocalPacer is a Pacer for one process: the generic cell rate algorithm over a map.
 type LocalPacer struct {
-	mu  sync.Mutex
-	tat map[string]time.Time // the theoretical arrival time of the next send, per key
+	mu   sync.Mutex
+	tat  map[string]time.Time // the theoretical arrival time of the next send, per key
 	gap  map[string]time.Duration
 	rate map[string]Rate // the rate each key was last taken at
 	now  func() time.Time
