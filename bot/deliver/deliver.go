@@ -387,7 +387,7 @@ func (d *Deliverer) pace(ctx context.Context, platform, workspace, name string, 
 	if d.Pacer == nil {
 		return ctx.Err()
 	}
-	wait, err := d.Pacer.Take(ctx, workspace, name, r)
+	wait, err := d.Pacer.Take(ctx, workspace, name, r.Every, r.Burst)
 	if err != nil {
 		// The pacer's store is out of reach: go on at the platform's own pace (its 429s
 		// are honoured) rather than stop delivering.

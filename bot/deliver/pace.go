@@ -17,9 +17,10 @@ type Rate struct {
 // replica. The Redis store implements it for many replicas (jobs/redisstore.Pacer); LocalPacer
 // serves one process.
 type Pacer interface {
-	// Take reserves the next slot of the workspace's key at rate r and returns how long to
-	// wait before using it.
-	Take(ctx context.Context, workspace, key string, r Rate) (time.Duration, error)
+	// Take reserves the next slot of the workspace's key at one send every every, in bursts
+	// of up to burst, and returns how long to wait before using it. A zero every paces by
+	// what Hold learnt alone.
+	Take(ctx context.Context, workspace, key string, every time.Duration, burst int) (time.Duration, error)
 	// Hold keeps the key's next slot at least wait from now (the platform answered 429 with
 	// Retry-After), after which sends go at the rate's interval, without a burst, so that a
 	// 429 is not followed by another. For the zero Rate, the wait is learnt as the interval.
@@ -41,12 +42,11 @@ func NewLocalPacer() *LocalPacer {
 }
 
 // Take implements Pacer.
-func (p *LocalPacer) Take(_ context.Context, workspace, key string, r Rate) (time.Duration, error) {
+func (p *LocalPacer) Take(_ context.Context, workspace, key string, every time.Duration, burst int) (time.Duration, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	k := workspace + "\x00" + key
 	now := p.now()
-	every, burst := r.Every, r.Burst
 	if every <= 0 {
 		every, burst = p.gap[k], 1
 	}
