@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 )
 
@@ -188,4 +189,87 @@ func (f *Fanout) log() *slog.Logger {
 func RoleKey(o *Opening) string {
 	sum := sha256.Sum256([]byte(dedupeKeys(o)[0]))
 	return "r" + hex.EncodeToString(sum[:])[:17]
+}
+
+// DigestHour is the hour of the day (UTC) at which digest subscriptions get the day's
+// matches.
+const DigestHour = 9
+
+// Digests enqueues the digest of every digest subscription whose latest digest time (today's
+// DigestHour, or yesterday's before it) has passed: one delivery listing the openings first
+// seen in the 24 hours before that time, at or after the subscription was created, newest
+// first; none on a day without any. Each digest's key names its day, so running Digests again
+// (every round, or on another replica after a crash) enqueues nothing twice. It returns how
+// many digests were new.
+func (f *Fanout) Digests(ctx context.Context) (int, error) {
+	now := f.now()
+	at := time.Date(now.Year(), now.Month(), now.Day(), DigestHour, 0, 0, 0, time.UTC)
+	if now.Before(at) {
+		at = at.AddDate(0, 0, -1)
+	}
+	var subs []Subscription
+	if err := f.Subs.AllSubscriptions(ctx, func(s Subscription) error {
+		if s.Active() && s.Digest && s.Created.Before(at) {
+			subs = append(subs, s)
+		}
+		return nil
+	}); err != nil {
+		return 0, fmt.Errorf("digests: load the subscriptions: %w", err)
+	}
+	if len(subs) == 0 {
+		return 0, nil
+	}
+	type entry struct {
+		sub *Subscription
+		q   *Query
+		ids []Opening
+	}
+	var es []entry
+	for i := range subs {
+		q, err := ParseQuery(subs[i].Query)
+		if err != nil {
+			continue // Round disables it
+		}
+		es = append(es, entry{sub: &subs[i], q: q})
+	}
+	from := at.Add(-24 * time.Hour)
+	if _, err := f.Openings.Changes(ctx, 0, func(o Opening) error {
+		if !o.Open() || o.FirstSeen.Before(from) || !o.FirstSeen.Before(at) {
+			return nil
+		}
+		d := Index(&o)
+		for i := range es {
+			if !o.FirstSeen.Before(es[i].sub.Created) && es[i].q.MatchDoc(d, at) {
+				es[i].ids = append(es[i].ids, o)
+			}
+		}
+		return nil
+	}); err != nil {
+		return 0, fmt.Errorf("digests: read the openings: %w", err)
+	}
+	var ds []Delivery
+	for _, e := range es {
+		if len(e.ids) == 0 {
+			continue
+		}
+		slices.SortFunc(e.ids, func(a, b Opening) int { return b.FirstSeen.Compare(a.FirstSeen) })
+		seen := map[string]bool{}
+		var ids []string
+		for _, o := range e.ids {
+			if k := RoleKey(&o); !seen[k] {
+				seen[k] = true
+				ids = append(ids, o.ID)
+			}
+		}
+		ds = append(ds, Delivery{Workspace: e.sub.Workspace, Channel: e.sub.Channel, Key: DigestKey(e.sub.ID, at),
+			Subscription: e.sub.ID, Openings: ids, Enqueued: now})
+	}
+	if len(ds) == 0 {
+		return 0, nil
+	}
+	n, err := f.Queue.Enqueue(ctx, ds)
+	if err != nil {
+		return 0, fmt.Errorf("digests: enqueue %d: %w", len(ds), err)
+	}
+	return n, nil
 }

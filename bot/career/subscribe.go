@@ -113,7 +113,7 @@ func (j *Jobs) subscribe(ctx context.Context, cmd bot.Command) (bot.Reply, error
 	r := bot.Reply{Title: "Subscribed: " + q.String(), Visibility: bot.Public}
 	if digest {
 		r.Text = fmt.Sprintf("Subscription %d: once a day at %02d:00 UTC careerbot posts here the day's new openings that match `%s` (nothing on a day without any).",
-			s.ID, DigestHour, q.String())
+			s.ID, jobs.DigestHour, q.String())
 	} else {
 		r.Text = fmt.Sprintf("Subscription %d: careerbot posts here every new opening that matches `%s`, once each.", s.ID, q.String())
 		switch n := j.backfill(ctx, s, q, now); n {
@@ -197,7 +197,7 @@ func (j *Jobs) list(ctx context.Context, cmd bot.Command) (bot.Reply, error) {
 		}
 		state := "active"
 		if s.Digest {
-			state = fmt.Sprintf("active, a daily digest at %02d:00 UTC", DigestHour)
+			state = fmt.Sprintf("active, a daily digest at %02d:00 UTC", jobs.DigestHour)
 		}
 		if !s.Active() {
 			state = "**disabled** " + bot.Ago(s.Disabled, now) + ": " + s.DisabledReason
@@ -225,9 +225,6 @@ func (j *Jobs) list(ctx context.Context, cmd bot.Command) (bot.Reply, error) {
 	}
 	return r, nil
 }
-
-// DigestHour is the hour of the day (UTC) at which digests are posted.
-const DigestHour = 9
 
 // Render makes the message of a delivery: one opening as /jobs shows it, or a digest; it
 // implements deliver.Renderer. Text from the posting is the reply's own text, which every
