@@ -25,6 +25,8 @@ type Metrics struct {
 	failures    *prometheus.GaugeVec
 	openings    *prometheus.GaugeVec
 	lastSuccess *prometheus.GaugeVec
+
+	outbound *deliveryMetrics
 }
 
 // NewMetrics registers careerbot's collectors and the Go runtime and process collectors.
@@ -67,6 +69,7 @@ func NewMetrics() *Metrics {
 	}, []string{"source"})
 	m.registry.MustRegister(m.commands, m.latency, m.requests, m.rejected, m.polls, m.failures, m.openings, m.lastSuccess,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.outbound = newDeliveryMetrics(m.registry)
 	return m
 }
 
