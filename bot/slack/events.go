@@ -92,18 +92,12 @@ func (a *Adapter) handleMention(ctx context.Context, team string, e *slackevents
 	cmd := a.router.Said(a.command(team, e.Channel, e.User, ""), mention.ReplaceAllString(e.Text, ""))
 	cmd.Public = true
 	m := a.render.Render(a.router.Dispatch(ctx, cmd), RenderOptions{})
-	api, err := a.api(ctx, team)
-	if err != nil {
-		a.log.WarnContext(ctx, "no token to answer a mention", "workspace", team, "err", err)
-		return
-	}
 	thread := e.ThreadTimeStamp
 	if thread == "" {
 		thread = e.TimeStamp
 	}
-	if _, _, err := api.PostMessageContext(ctx, e.Channel,
-		goslack.MsgOptionText(m.Text, false), goslack.MsgOptionBlocks(m.Blocks...), goslack.MsgOptionTS(thread)); err != nil {
-		a.log.WarnContext(ctx, "chat.postMessage failed", "workspace", team, "channel", e.Channel, "err", err)
+	if _, err := a.post(ctx, team, e.Channel, m, goslack.MsgOptionTS(thread)); err != nil {
+		a.log.WarnContext(ctx, "answer a mention", "workspace", team, "channel", e.Channel, "err", err)
 	}
 }
 

@@ -25,8 +25,12 @@ import (
 )
 
 // botScopes are what careerbot asks a workspace for: slash commands, reading its mentions,
-// posting, and users.info for the admin check.
-var botScopes = []string{"commands", "app_mentions:read", "chat:write", "users:read"}
+// posting, users.info for the admin check, conversations.info for the check before a
+// subscription (channels:read, groups:read), and conversations.history to settle a delivery
+// whose outcome was lost (channels:history, groups:history). chat:write.public is not asked
+// for: without it careerbot posts only where it was invited, and PostCheck says so.
+var botScopes = []string{"commands", "app_mentions:read", "chat:write", "users:read",
+	"channels:read", "groups:read", "channels:history", "groups:history"}
 
 // stateTTL is how long an install link stays valid.
 const stateTTL = 10 * time.Minute

@@ -78,6 +78,12 @@ type Adapter struct {
 	adminMu    sync.Mutex
 	adminCache map[string]adminEntry
 
+	scopeMu    sync.Mutex
+	scopeCache map[string]scopeEntry // by team: may the token post in public channels
+
+	findMu sync.Mutex
+	finds  map[string]findEntry // where interrupted Finds stopped
+
 	socket linkstate.Lazy // the Socket Mode connection's state, for readiness
 }
 
@@ -115,6 +121,8 @@ func New(cfg Config, router *bot.Router, store kv.Store, log *slog.Logger, metri
 		now:        time.Now,
 		keys:       deriveKeys(cfg.SecretKey),
 		adminCache: make(map[string]adminEntry),
+		scopeCache: make(map[string]scopeEntry),
+		finds:      make(map[string]findEntry),
 	}
 	a.in = webhook.Reader{Platform: "slack", Metrics: metrics, Log: a.log,
 		Verify: func(h http.Header, body []byte) error { return verify(h, body, cfg.SigningSecret, a.now()) }}
@@ -139,10 +147,15 @@ func (a *Adapter) api(ctx context.Context, team string) (*goslack.Client, error)
 }
 
 // command is the skeleton of a command from a Slack user: who, where, and how to ask Slack
-// whether they are an admin, which the router does only for forms that need the answer.
+// whether they are an admin and whether careerbot may post in the channel, which the router
+// and handlers do only when they need the answer.
 func (a *Adapter) command(team, channel, user, userName string) bot.Command {
-	return bot.Command{Platform: bot.PlatformSlack, Workspace: team, Channel: channel, User: user, UserName: userName,
+	cmd := bot.Command{Platform: bot.PlatformSlack, Workspace: team, Channel: channel, User: user, UserName: userName,
 		AdminCheck: func(ctx context.Context) bool { return a.isAdmin(ctx, team, user) }}
+	if channel != "" {
+		cmd.PostCheck = func(ctx context.Context) string { return a.canPost(ctx, team, channel) }
+	}
+	return cmd
 }
 
 // isAdmin reports whether user may run admin commands in team: listed in
