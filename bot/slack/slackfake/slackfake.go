@@ -93,6 +93,7 @@ type Server struct {
 	postThenFail int
 	calls        map[string]int
 	limited      map[string]int
+	answers      map[string]map[string][]int // method -> channel -> HTTP statuses, in order
 }
 
 // bucket is a token bucket: tokens left at the time it was last updated.
@@ -122,6 +123,7 @@ func New(t testing.TB) *Server {
 		failNext:    map[string][]failure{},
 		calls:       map[string]int{},
 		limited:     map[string]int{},
+		answers:     map[string]map[string][]int{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/{method}", s.serve)
@@ -396,7 +398,29 @@ func (s *Server) handle(req request) answer {
 	if a.status == http.StatusTooManyRequests {
 		s.limited[req.method]++
 	}
+	if ch := req.get("channel"); ch != "" {
+		if s.answers[req.method] == nil {
+			s.answers[req.method] = map[string][]int{}
+		}
+		status := a.status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		s.answers[req.method][ch] = append(s.answers[req.method][ch], status)
+	}
 	return a
+}
+
+// Answers returns the HTTP statuses of the calls of method, per channel, in order: how a test
+// sees whether two 429s followed each other.
+func (s *Server) Answers(method string) map[string][]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string][]int{}
+	for ch, seq := range s.answers[method] {
+		out[ch] = slices.Clone(seq)
+	}
+	return out
 }
 
 func (s *Server) dispatch(req request) answer {
