@@ -248,7 +248,8 @@ func TestLayout(t *testing.T) {
 		forbidden []string
 	}{
 		{mod + "bot/slack", []string{mod + "knowledge", mod + "bot/study", mod + "bot/discord"}},
-		{mod + "bot/discord", []string{mod + "knowledge", mod + "bot/study", mod + "bot/slack"}},
+		{mod + "bot/discord", []string{mod + "knowledge", mod + "bot/study", mod + "bot/slack", mod + "bot/deliver"}},
+		{mod + "bot/discord/discordfake", []string{mod}},
 		{mod + "bot", []string{mod + "knowledge", mod + "bot/slack", mod + "bot/discord", mod + "bot/web"}},
 		{mod + "bot/markdown", []string{mod}},
 		{mod + "bot/webhook", []string{mod}},

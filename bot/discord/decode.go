@@ -11,12 +11,13 @@ import (
 )
 
 // decodeInteraction reads the part of an HTTP interaction careerbot uses into a
-// discordgo.Interaction: ids, type, token, the member or user (with the member's resolved
-// permissions, signed by Discord), and the command's name and options or the component's
-// custom_id. discordgo decodes all of an interaction, its data twice; on the request path that
-// cost as much as the signature check, so the adapter walks the JSON itself once it is known to
-// be valid, and leaves strings with escapes to encoding/json. The gateway path keeps
-// discordgo's decoding; FuzzDecodeInteraction holds the two to the same result.
+// discordgo.Interaction: ids, type, token, the bot's permissions in the channel
+// (app_permissions), the member or user (with the member's resolved permissions, signed by
+// Discord), and the command's name and options or the component's custom_id. discordgo
+// decodes all of an interaction, its data twice; on the request path that cost as much as the
+// signature check, so the adapter walks the JSON itself once it is known to be valid, and
+// leaves strings with escapes to encoding/json. The gateway path keeps discordgo's decoding;
+// FuzzDecodeInteraction holds the two to the same result.
 func decodeInteraction(body []byte) (*discordgo.Interaction, error) {
 	if !json.Valid(body) {
 		return nil, errMalformed
@@ -49,6 +50,8 @@ func decodeInteraction(body []byte) (*discordgo.Interaction, error) {
 			in.GuildID = w.string()
 		case "channel_id":
 			in.ChannelID = w.string()
+		case "app_permissions":
+			in.AppPermissions = w.quotedInt()
 		case "member":
 			if w.null() {
 				in.Member = nil
@@ -177,7 +180,7 @@ func (w *walker) object(member func(key string)) {
 }
 
 // keys are the object keys careerbot reads; any other is read as "" and skipped.
-var keys = []string{"id", "application_id", "type", "token", "guild_id", "channel_id", "member", "user", "data",
+var keys = []string{"id", "application_id", "type", "token", "guild_id", "channel_id", "app_permissions", "member", "user", "data",
 	"permissions", "username", "global_name", "name", "custom_id", "component_type", "options", "value", "focused"}
 
 // key reads an object key, lower-cased as encoding/json matches keys without case, as one of

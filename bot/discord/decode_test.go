@@ -77,7 +77,7 @@ type usedFields struct {
 	ID, AppID, Token, GuildID, ChannelID string
 	Type                                 discordgo.InteractionType
 	Member                               *discordgo.User
-	Perms                                int64
+	Perms, AppPerms                      int64
 	HasMember                            bool
 	User                                 *discordgo.User
 	Name, CustomID                       string
@@ -86,7 +86,7 @@ type usedFields struct {
 
 func used(in *discordgo.Interaction) usedFields {
 	u := usedFields{ID: in.ID, AppID: in.AppID, Token: in.Token, GuildID: in.GuildID, ChannelID: in.ChannelID, Type: in.Type,
-		User: slim(in.User)}
+		AppPerms: in.AppPermissions, User: slim(in.User)}
 	if in.Member != nil {
 		u.HasMember, u.Member, u.Perms = true, slim(in.Member.User), in.Member.Permissions
 	}

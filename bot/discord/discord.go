@@ -7,6 +7,12 @@
 // Discord gives an interaction 3 seconds for its first response. A reply that is ready within the
 // ack budget (2 s) is that response; a slower one is deferred (type 5) and completed by editing
 // the original response through the interaction's webhook.
+//
+// Posts careerbot makes on its own (Post, Find: delivery's Poster) go through Create Message with
+// the delivery's key as nonce and enforce_nonce, so that sending again within Discord's dedupe
+// window returns the first message. discordgo's own retry of a 502 is switched off for them,
+// since it could post twice; its rate limiter still paces them and waits out 429s.
+// discordfake is a fake of that API for tests of any package.
 package discord
 
 import (

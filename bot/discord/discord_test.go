@@ -501,30 +501,6 @@ func checkCommand(t *testing.T, path string, c map[string]any) {
 	}
 }
 
-// TestPostHonoursRateLimits: a channel post answered 429 twice is sent again after
-// retry_after each time and delivered once.
-func TestPostHonoursRateLimits(t *testing.T) {
-	h := newHarness(t, 0)
-	h.fake.limitNext, h.fake.retryIn = 2, 150*time.Millisecond
-	id, err := h.adapter.Post(context.Background(), "C9", bot.Reply{Title: "New opening", Text: "@everyone <@&123> apply now"})
-	if err != nil || id != "m1" {
-		t.Fatalf("Post = %q, %v", id, err)
-	}
-	posts := h.fake.Requests("POST", "/channels/C9/messages")
-	if len(posts) != 3 {
-		t.Fatalf("%d attempts, want 3 (two limited, one delivered)", len(posts))
-	}
-	for i := 1; i < len(posts); i++ {
-		if gap := posts[i].At.Sub(posts[i-1].At); gap < 150*time.Millisecond {
-			t.Errorf("attempt %d came %v after a 429 with retry_after 150ms", i+1, gap)
-		}
-	}
-	last := string(posts[2].Body)
-	if !strings.Contains(last, `"allowed_mentions":{"parse":[]`) || strings.Contains(last, "@everyone") || strings.Contains(last, "<@&123>") {
-		t.Errorf("the posted message can ping: %s", last)
-	}
-}
-
 // TestMaterialsListOptions: the list subcommand's options reach the core as the text a Slack
 // user would type ("raft top").
 func TestMaterialsListOptions(t *testing.T) {

@@ -1,11 +1,9 @@
 package discord
 
 import (
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -15,15 +13,13 @@ import (
 )
 
 // fakeDiscord is an httptest server speaking the parts of Discord's REST API careerbot calls:
-// interaction callbacks, edits of the original response, command registration and channel
-// messages (with rate limiting on demand). It records every request.
+// interaction callbacks, edits of the original response and command registration. It records
+// every request. Channel messages are discordfake's (post_test.go).
 type fakeDiscord struct {
 	srv *httptest.Server
 
-	mu        sync.Mutex
-	requests  []recorded
-	limitNext int           // answer this many channel posts with 429 first
-	retryIn   time.Duration // their retry_after
+	mu       sync.Mutex
+	requests []recorded
 }
 
 type recorded struct {
@@ -51,27 +47,6 @@ func newFakeDiscord(t testing.TB) *fakeDiscord {
 	}
 	mux.HandleFunc("PUT /api/{v}/applications/{app}/commands", register)
 	mux.HandleFunc("PUT /api/{v}/applications/{app}/guilds/{guild}/commands", register)
-	mux.HandleFunc("POST /api/{v}/channels/{id}/messages", func(w http.ResponseWriter, r *http.Request) {
-		f.record(r)
-		f.mu.Lock()
-		limited := f.limitNext > 0
-		if limited {
-			f.limitNext--
-		}
-		retry := f.retryIn
-		f.mu.Unlock()
-		if limited {
-			w.Header().Set("Content-Type", "application/json")
-			w.Header().Set("X-RateLimit-Limit", "5")
-			w.Header().Set("X-RateLimit-Remaining", "0")
-			w.Header().Set("X-RateLimit-Reset-After", strconv.FormatFloat(retry.Seconds(), 'f', 3, 64))
-			w.Header().Set("Retry-After", "1")
-			w.WriteHeader(http.StatusTooManyRequests)
-			_ = json.NewEncoder(w).Encode(map[string]any{"message": "You are being rate limited.", "retry_after": retry.Seconds(), "global": false})
-			return
-		}
-		webhook.WriteJSON(w, map[string]any{"id": "m1", "channel_id": r.PathValue("id")})
-	})
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	return f

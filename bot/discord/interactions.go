@@ -146,9 +146,11 @@ func (a *Adapter) editOriginal(ctx context.Context, in *discordgo.Interaction, r
 
 // base is the command skeleton of an interaction: who, where, with what rights. The rights are
 // the member's resolved permissions in the channel, which Discord computes and signs; nothing the
-// client sends can raise them.
+// client sends can raise them. PostCheck reads the bot's own (app_permissions) the same way, for
+// commands and button clicks alike.
 func base(in *discordgo.Interaction) bot.Command {
-	cmd := bot.Command{Platform: bot.PlatformDiscord, Workspace: in.GuildID, Channel: in.ChannelID}
+	cmd := bot.Command{Platform: bot.PlatformDiscord, Workspace: in.GuildID, Channel: in.ChannelID,
+		PostCheck: postCheck(in)}
 	var u *discordgo.User
 	if in.Member != nil {
 		u = in.Member.User
