@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// The stored form of an opening, of a source's status and of a subscription: JSON with field names fixed here, so
+// The stored form of an opening, of a source's status, of a subscription and of a delivery: JSON with field names fixed here, so
 // that the wire format does not follow a rename of a Go field, and one codec for every store, so
 // that a record means the same in Redis and in the embedded file. Times are stored in UTC with
 // nanoseconds; zero times and empty fields are left out.
@@ -72,6 +72,25 @@ type subscriptionRecord struct {
 	Posts          int64     `json:"posts,omitempty"`
 	Disabled       time.Time `json:"disabled,omitzero"`
 	DisabledReason string    `json:"disabled_reason,omitempty"`
+}
+
+// deliveryRecord is a delivery as stored, its Receipt excepted: that names a copy, not the
+// delivery.
+type deliveryRecord struct {
+	Workspace    string    `json:"workspace"`
+	Channel      string    `json:"channel"`
+	Key          string    `json:"key"`
+	Subscription int64     `json:"subscription,omitempty"`
+	Openings     []string  `json:"openings,omitempty"`
+	Enqueued     time.Time `json:"enqueued,omitzero"`
+	State        string    `json:"state,omitempty"`
+	Attempts     int       `json:"attempts,omitempty"`
+	ClaimedAt    time.Time `json:"claimed_at,omitzero"`
+	Consumer     string    `json:"consumer,omitempty"`
+	NotBefore    time.Time `json:"not_before,omitzero"`
+	MessageID    string    `json:"message_id,omitempty"`
+	LastError    string    `json:"last_error,omitempty"`
+	Done         time.Time `json:"done,omitzero"`
 }
 
 var (
@@ -211,4 +230,35 @@ func UnmarshalSubscription(data []byte) (Subscription, error) {
 		return Subscription{}, fmt.Errorf("jobs: decode subscription: %w", err)
 	}
 	return s, nil
+}
+
+// MarshalDelivery returns a delivery's stored form, without its Receipt. One that
+// CheckDelivery refuses is an error.
+func MarshalDelivery(d Delivery) ([]byte, error) {
+	if err := CheckDelivery(d); err != nil {
+		return nil, err
+	}
+	return json.Marshal(deliveryRecord{
+		Workspace: d.Workspace, Channel: d.Channel, Key: d.Key, Subscription: d.Subscription, Openings: d.Openings,
+		Enqueued: utc(d.Enqueued), State: string(d.State), Attempts: d.Attempts, ClaimedAt: utc(d.ClaimedAt),
+		Consumer: d.Consumer, NotBefore: utc(d.NotBefore), MessageID: d.MessageID, LastError: d.LastError, Done: utc(d.Done),
+	})
+}
+
+// UnmarshalDelivery decodes what MarshalDelivery returned. Its times are in UTC; empty
+// Openings are nil.
+func UnmarshalDelivery(data []byte) (Delivery, error) {
+	var r deliveryRecord
+	if err := json.Unmarshal(data, &r); err != nil {
+		return Delivery{}, fmt.Errorf("jobs: decode delivery: %w", err)
+	}
+	d := Delivery{
+		Workspace: r.Workspace, Channel: r.Channel, Key: r.Key, Subscription: r.Subscription, Openings: r.Openings,
+		Enqueued: utc(r.Enqueued), State: DeliveryState(r.State), Attempts: r.Attempts, ClaimedAt: utc(r.ClaimedAt),
+		Consumer: r.Consumer, NotBefore: utc(r.NotBefore), MessageID: r.MessageID, LastError: r.LastError, Done: utc(r.Done),
+	}
+	if err := CheckDelivery(d); err != nil {
+		return Delivery{}, fmt.Errorf("jobs: decode delivery: %w", err)
+	}
+	return d, nil
 }

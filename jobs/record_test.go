@@ -37,6 +37,15 @@ func fullSubscription() Subscription {
 	}
 }
 
+func fullDelivery() Delivery {
+	return Delivery{
+		Workspace: "slack:T123", Channel: "C042", Key: DigestKey(7, recordTime), Subscription: 7,
+		Openings: []string{"greenhouse:42", "lever:9"}, Enqueued: recordTime, State: Sending, Attempts: 2,
+		ClaimedAt: recordTime.Add(time.Minute), Consumer: "replica-1", NotBefore: recordTime.Add(time.Second),
+		MessageID: "1712345678.000100", LastError: "Slack answered 500.", Done: recordTime.Add(time.Hour),
+	}
+}
+
 // TestRecordWireFormat pins the stored form: records written by an older careerbot must read
 // the same after a field of Opening is renamed.
 func TestRecordWireFormat(t *testing.T) {
@@ -68,6 +77,16 @@ func TestRecordWireFormat(t *testing.T) {
 		{"subscription before its ID", func() ([]byte, error) {
 			return MarshalSubscription(Subscription{Workspace: "discord:1", Channel: "2", Query: "rust"})
 		}, `{"workspace":"discord:1","channel":"2","query":"rust"}`},
+		{"full delivery", func() ([]byte, error) { return MarshalDelivery(fullDelivery()) },
+			`{"workspace":"slack:T123","channel":"C042","key":"digest-7-20260304","subscription":7,` +
+				`"openings":["greenhouse:42","lever:9"],"enqueued":"2026-03-04T05:06:07.00000089Z","state":"sending",` +
+				`"attempts":2,"claimed_at":"2026-03-04T05:07:07.00000089Z","consumer":"replica-1",` +
+				`"not_before":"2026-03-04T05:06:08.00000089Z","message_id":"1712345678.000100",` +
+				`"last_error":"Slack answered 500.","done":"2026-03-04T06:06:07.00000089Z"}`},
+		{"bare delivery", func() ([]byte, error) {
+			return MarshalDelivery(Delivery{Workspace: "discord:1", Channel: "2", Key: "x:1"})
+		},
+			`{"workspace":"discord:1","channel":"2","key":"x:1"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -129,6 +148,12 @@ func TestRecordRoundTrip(t *testing.T) {
 		t.Parallel()
 		roundTrip(t, fullSource(), MarshalSource, UnmarshalSource, fullSource())
 	})
+	t.Run("delivery", func(t *testing.T) {
+		t.Parallel()
+		zoned := fullDelivery()
+		zoned.ClaimedAt, zoned.Receipt = zoned.ClaimedAt.In(berlin), "1-0"
+		roundTrip(t, zoned, MarshalDelivery, UnmarshalDelivery, fullDelivery())
+	})
 }
 
 // roundTrip checks that in, encoded and decoded again, is want.
@@ -171,6 +196,16 @@ func TestRecordRejects(t *testing.T) {
 		`{"id":"1","workspace":"slack:T1","channel":"C1","query":"go"}`} {
 		if _, err := UnmarshalSubscription([]byte(data)); err == nil {
 			t.Errorf("UnmarshalSubscription(%q) succeeded", data)
+		}
+	}
+	for _, d := range []Delivery{{Channel: "C1", Key: "k"}, {Workspace: "slack:T1", Key: "k"}, {Workspace: "slack:T1", Channel: "C1"}} {
+		if _, err := MarshalDelivery(d); err == nil {
+			t.Errorf("MarshalDelivery(%+v) succeeded", d)
+		}
+	}
+	for _, data := range []string{"", "{", "null", `{"workspace":"slack:T1","channel":"C1"}`, `{"workspace":"slack:T1","channel":"C1","key":"k","attempts":"1"}`} {
+		if _, err := UnmarshalDelivery([]byte(data)); err == nil {
+			t.Errorf("UnmarshalDelivery(%q) succeeded", data)
 		}
 	}
 	for _, data := range []string{"", "{", `{"title":"no id"}`, `{"id":7}`, "null"} {

@@ -1,6 +1,7 @@
 // Package boltstore keeps job openings and the poller's per-source status in an embedded bbolt
 // file, for a careerbot that runs alone with no Redis: one process, one file, ACID
-// transactions. It implements jobs.Store and jobs.SubscriptionStore.
+// transactions. It implements jobs.Store, jobs.SubscriptionStore, jobs.DeliveryQueue and,
+// through Store.Lock, jobs.Lock.
 //
 // # Layout
 //
@@ -16,6 +17,16 @@
 //	             (jobs.MarshalSubscription)
 //	subchannels  a bucket per workspace, and in it a bucket per channel:
 //	             id (8-byte big-endian) -> the subscription's query
+//	deliveries   workspace + "\x00" + channel + "\x00" + key -> the delivery's record
+//	             (jobs.MarshalDelivery)
+//	queue        copy sequence (8-byte big-endian) -> the delivery's key in deliveries
+//	delayed      due time (unix ns, 8 bytes) + sequence (8 bytes) -> the delivery's key
+//	sending      the delivery's key -> when the lease of its claim ends (unix ns, 8 bytes),
+//	             while it is Sending
+//	dead         a bucket per workspace: done time (unix ns, 8 bytes) + channel + "\x00" +
+//	             key -> empty, the newest 1000 kept
+//	queuemeta    "sent", "dead" -> counts; "fanout" -> the fan-out cursor (8 bytes each)
+//	locks        lock name -> the last fencing token given (8 bytes)
 //
 // Change numbers come from the seq bucket's sequence, so they only grow. A rewrite deletes the
 // opening's previous seq entry, found through idseq, which is why each opening appears in seq
@@ -34,6 +45,21 @@
 // both buckets in one transaction; bbolt runs write transactions one at a time, so two
 // Subscribe calls cannot both pass the checks. A channel's bucket is removed with its last
 // subscription.
+//
+// # Deliveries
+//
+// Every call of the queue is one transaction, so a claim's checks and its write, or an
+// outcome with its copy leaving the queue and the post counted on the subscription, happen
+// together. A copy stays in the queue bucket until it is taken off (Ack, Sent, Retry, Dead);
+// which copies are handed out, to whom and since when, is kept in memory, because one process
+// owns the file: after a restart every copy still in the queue is handed out again, and the
+// records decide what is done with each. A retry waits in delayed and joins the end of the
+// queue when it falls due, behind the new copies already waiting. Next waits for copies on a
+// signal from Enqueue, and looks again every 20 ms for retries that fell due and copies to
+// reclaim. Workspace and channel ids hold no NUL byte, which the keys use as a separator.
+//
+// A lock's lease lives in memory too, and ends with the process; its tokens are kept in the
+// file, so that they only grow across restarts.
 package boltstore
 
 import (
@@ -61,6 +87,7 @@ const pageSize = 1000
 // Store implements jobs.Store on bbolt.
 type Store struct {
 	db *bolt.DB
+	q  *queueState
 }
 
 // New returns a store on an open database, creating its buckets; the caller owns and closes db.
@@ -70,7 +97,8 @@ func New(db *bolt.DB) (*Store, error) {
 		if err != nil {
 			return err
 		}
-		for _, name := range [][]byte{openingsBucket, seqBucket, idseqBucket, bysourceBucket, sourcesBucket, subsBucket, subChannelsBucket} {
+		for _, name := range [][]byte{openingsBucket, seqBucket, idseqBucket, bysourceBucket, sourcesBucket, subsBucket, subChannelsBucket,
+			deliveriesBucket, queueBucket, delayedBucket, sendingBucket, deadBucket, queueMetaBucket, locksBucket} {
 			if _, err := root.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
@@ -80,7 +108,7 @@ func New(db *bolt.DB) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("boltstore: create buckets: %w", err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, q: newQueueState()}, nil
 }
 
 // buckets are the store's buckets within one transaction.

@@ -75,3 +75,49 @@ func TestNewOnReadOnlyFile(t *testing.T) {
 		t.Error("New on a read-only database without the store's buckets succeeded")
 	}
 }
+
+func TestDeliveryContract(t *testing.T) {
+	storetest.RunDeliveries(t, func(t *testing.T) storetest.DeliveryStore { return newStore(t) })
+}
+
+func TestLockContract(t *testing.T) {
+	storetest.RunLock(t, func(t *testing.T) jobs.Lock { return newStore(t).Lock("poller") })
+}
+
+// TestQueueReopen checks what the package doc says of a restart: the leases and the
+// handouts are gone, so every copy not taken off the queue is handed out again, while the
+// records and the lock's tokens stay.
+func TestQueueReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "careerbot.db")
+	db := openDB(t, path, nil)
+	s, err := boltstore.New(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	d := jobs.Delivery{Workspace: "slack:T1", Channel: "C1", Key: "reopen:1"}
+	if _, err := s.Enqueue(ctx, []jobs.Delivery{d}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Next(ctx, "a", 10, 0, time.Hour); err != nil || len(got) != 1 {
+		t.Fatalf("Next before the restart: %v, %v", got, err)
+	}
+	first, _, err := s.Lock("poller").Acquire(ctx, "a", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	if s, err = boltstore.New(openDB(t, path, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Next(ctx, "b", 10, 0, time.Hour); err != nil || len(got) != 1 || got[0].Key != d.Key {
+		t.Errorf("Next after the restart: %v, %v; want the copy a never took off the queue", got, err)
+	}
+	token, held, err := s.Lock("poller").Acquire(ctx, "b", time.Hour)
+	if err != nil || !held || token <= first {
+		t.Errorf("Acquire after the restart: %d, %v, %v; want the lock with a token greater than %d", token, held, err, first)
+	}
+}

@@ -128,3 +128,36 @@ func BenchAllSubscriptions(b *testing.B, s jobs.SubscriptionStore) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*workspaces*each), "ns/subscription")
 }
+
+// BenchDeliveryCycle measures one delivery's way through the queue: Enqueue, Next, Claim and
+// Sent, which counts the post on its subscription.
+func BenchDeliveryCycle(b *testing.B, s DeliveryStore) {
+	ctx := b.Context()
+	sub, err := s.Subscribe(ctx, benchSubscription("slack:TBENCH", 0))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		d := jobs.Delivery{
+			Workspace: sub.Workspace, Channel: sub.Channel, Key: "bench:" + strconv.Itoa(n),
+			Subscription: sub.ID, Enqueued: at,
+		}
+		n++
+		if _, err := s.Enqueue(ctx, []jobs.Delivery{d}); err != nil {
+			b.Fatal(err)
+		}
+		copies, err := s.Next(ctx, "bench", 1, time.Second, time.Hour)
+		if err != nil || len(copies) != 1 {
+			b.Fatalf("Next: %d copies, %v", len(copies), err)
+		}
+		claimed, outcome, err := s.Claim(ctx, copies[0], "bench", time.Minute, time.Now())
+		if err != nil || outcome != jobs.ClaimNew {
+			b.Fatalf("Claim: %v, %v", outcome, err)
+		}
+		if err := s.Sent(ctx, claimed, "bench", "M"+strconv.Itoa(n), time.Now()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
