@@ -47,7 +47,7 @@ func subscriptionForms() []bot.Subcommand {
 			Access:   bot.AdminOnly,
 			Options: []bot.Option{
 				{Name: "query", Description: "The openings to post: words, -exclusions, OR, qualifiers like remote:yes", Required: true, MaxLength: jobs.MaxQueryBytes, Rest: true},
-				{Name: "digest", Description: "One message a day listing the day's matches, instead of one per opening", Type: bot.Boolean},
+				{Name: "digest", Description: "One message a day listing the day's matches, instead of one per opening", Type: bot.Boolean, Named: true},
 			},
 		}},
 		{Name: "unsubscribe", Form: bot.Form{
