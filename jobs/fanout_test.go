@@ -73,8 +73,8 @@ func TestFanout(t *testing.T) {
 		t.Errorf("round: %+v", r)
 	}
 	owed := map[string]int{ // channel -> deliveries
-		"slack:T1/C1": 2, // the Acme role (two boards) and Globex's
-		"slack:T1/C2": 1,
+		"slack:T1/C1":   2, // the Acme role (two boards) and Globex's
+		"slack:T1/C2":   1,
 		"discord:G1/D1": 1, // Acme only: -sales
 	}
 	if r.Enqueued != 4 {
@@ -158,7 +158,7 @@ func TestDigests(t *testing.T) {
 		{ID: "a:1", Source: "a", Title: "Kafka engineer", Company: "Acme", Description: "Kafka.", FirstSeen: yesterday9.Add(-2 * time.Hour)},
 		{ID: "a:2", Source: "a", Title: "Kafka SRE", Company: "Globex", Description: "Kafka.", FirstSeen: yesterday9.Add(-time.Hour)},
 		{ID: "a:3", Source: "a", Title: "Kafka lead", Company: "Initech", Description: "Kafka.", FirstSeen: yesterday9.Add(-30 * time.Hour)}, // the day before
-		{ID: "a:4", Source: "a", Title: "Kafka dev", Company: "Umbrella", Description: "Kafka.", FirstSeen: yesterday9.Add(time.Hour)},     // today's
+		{ID: "a:4", Source: "a", Title: "Kafka dev", Company: "Umbrella", Description: "Kafka.", FirstSeen: yesterday9.Add(time.Hour)},       // today's
 	}); err != nil {
 		t.Fatal(err)
 	}
