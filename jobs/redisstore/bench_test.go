@@ -23,3 +23,7 @@ func BenchmarkSubscribe(b *testing.B) {
 func BenchmarkAllSubscriptions(b *testing.B) {
 	storetest.BenchAllSubscriptions(b, redisstore.NewWithPrefix(redistest.Client(b), prefixes()()))
 }
+
+func BenchmarkDeliveryCycle(b *testing.B) {
+	storetest.BenchDeliveryCycle(b, redisstore.NewWithPrefix(redistest.Client(b), prefixes()()))
+}

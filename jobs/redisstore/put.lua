@@ -1,10 +1,15 @@
 -- Index a batch of openings whose records are already written, in the order given.
--- KEYS: 1 seq counter, 2 changes zset (id -> change number), 3 sourceof hash (id -> source)
--- ARGV: 1 the source sets' key prefix, then id, source, id, source, ...
+-- KEYS: 1 seq counter, 2 changes zset (id -> change number), 3 sourceof hash (id -> source),
+--       4 when fenced: the lock's token counter
+-- ARGV: 1 the source sets' key prefix, 2 the writer's token or '' when not fenced,
+--       then id, source, id, source, ...
 -- Every key, the source sets included, carries the {jobs} hash tag: one slot.
--- Returns the last change number given.
+-- Returns the last change number given, or -1 when the lock has passed to another holder.
+if ARGV[2] ~= '' and redis.call('GET', KEYS[4]) ~= ARGV[2] then
+  return -1
+end
 local n = 0
-for i = 2, #ARGV, 2 do
+for i = 3, #ARGV, 2 do
   local id, source = ARGV[i], ARGV[i + 1]
   n = redis.call('INCR', KEYS[1])
   redis.call('ZADD', KEYS[2], n, id)

@@ -1,6 +1,7 @@
 // Package redisstore keeps job openings and the poller's per-source status in Redis, for
 // deployments where several careerbot replicas share one Redis, Sentinel-managed or a Cluster.
-// It implements jobs.Store and jobs.SubscriptionStore.
+// It implements jobs.Store, jobs.SubscriptionStore, jobs.DeliveryQueue and, through
+// Store.Lock, jobs.Lock.
 //
 // # Key layout
 //
@@ -11,6 +12,17 @@
 //	careerbot:{jobs}:source:<name>    set     ids of the source's openings
 //	careerbot:{jobs}:sources          hash    source name -> its status (jobs.MarshalSource)
 //	careerbot:{jobs}:subs:workspaces  set     the workspaces that have subscribed
+//	careerbot:{jobs}:fanout           string  the fan-out cursor (jobs.DeliveryQueue)
+//	careerbot:{jobs}:lock:<name>      hash    holder, token, until (unix ms); expires with the lease
+//	careerbot:{jobs}:lock:<name>:token string the lock's last fencing token (INCR per new holder)
+//	careerbot:{deliveries}:queue      stream  copies of deliveries owed (workspace, channel, key);
+//	                                          consumer group "deliver"
+//	careerbot:{deliveries}:delayed    zset    retries (workspace NUL channel NUL key), scored by
+//	                                          when they are due (ms)
+//	careerbot:{deliveries}:sending    zset    deliveries being sent (the same members), scored by
+//	                                          when their lease ends (ms)
+//	careerbot:{deliveries}:sent       string  deliveries posted so far
+//	careerbot:{deliveries}:dead       string  dead letters kept
 //
 // and with W = careerbot:{<workspace>}:subs, the workspace being its workspace.Key
 // (careerbot:{slack:T123}:subs):
@@ -18,6 +30,18 @@
 //	W                                 hash    id -> the subscription (jobs.MarshalSubscription)
 //	W:seq                             string  the last id given out (INCR)
 //	W:channel:<channel>               hash    query -> id, one entry per subscription of the channel
+//
+// and in the same slot, with D = careerbot:{<workspace>}:
+//
+//	D:delivery:<channel>:<key>        hash    a delivery's record, kept 120 days from its last change
+//	D:dead                            zset    channel NUL key of the dead letters, scored by when
+//	                                          (ms), the newest 1000 kept
+//
+// A record's fields are delivery (jobs.MarshalDelivery of what was enqueued), state, attempts,
+// claimed, consumer, lease, not_before, message_id, last_error and done; times are unix
+// nanoseconds in 20 digits, so that the scripts compare them as strings (Lua's numbers would
+// lose the nanoseconds). Platforms' channel ids hold no ':' and no ids a NUL byte, which the
+// keys and members use as separators.
 //
 // The braces are Redis Cluster hash tags. Each record is tagged with its own id, so a hundred
 // thousand openings spread over every node of a cluster; the index keys all share {jobs}, so they
@@ -65,6 +89,32 @@
 // same reason. AllSubscriptions reads the set with SMEMBERS, then each workspace's hash with
 // HVALS, a hundred workspaces per pipeline.
 //
+// # Deliveries
+//
+// A delivery's record lives in its workspace's slot, the queue in the {deliveries} slot, and
+// no script or MULTI spans two slots, so every step is two: Enqueue records (one script per
+// workspace: what is new, what is still queued), then XADDs a copy of each; a crash between
+// leaves records with no copy, which the replay the contract asks for queues. Claim checks
+// state, lease and due time and writes the record in one script, then indexes the lease in
+// {deliveries}:sending. Sent, Retry and Dead check that the caller holds the claim and write
+// the record (and the dead letter) in one script, then XACK and XDEL the copy, add the
+// retry to the delayed zset, drop the lease and count, in one script on {deliveries}; Sent
+// then counts the post with CountPost. A crash between steps leaves a copy that its next claim
+// answers ClaimDone for, a lease in the index (InDoubt counts it until it is dropped: the count
+// is approximate) or a post not counted; never a second message.
+//
+// Next reclaims with XAUTOCLAIM, moves the due retries to the end of the stream with a script
+// (they come after the new copies already waiting), and reads with XREADGROUP. The consumer
+// group is created with MKSTREAM on first use, and again when the stream's key was lost.
+//
+// # Locks and fencing
+//
+// A lock is a hash that expires with its lease (PEXPIRE), taken, renewed and released by
+// scripts that read the lease's end from the server's clock (TIME), so no replica's clock
+// decides it; each new holder INCRs the token counter, which stays when the lock is released
+// or expires, so tokens only grow. Store.Fenced gives a view whose poller writes are checked
+// against the token by the index scripts, in the {jobs} slot with the lock.
+//
 // The index script runs once per batch and, like every script, blocks Redis while it runs:
 // about 4 µs per rewritten opening and 7 µs per new one on a small machine, so a board of a
 // thousand openings holds Redis for some milliseconds.
@@ -78,6 +128,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/careerbot/careerbot/jobs"
 	"github.com/redis/go-redis/v9"
@@ -108,6 +159,19 @@ type Store struct {
 	sources   string
 
 	subsRegistry string // set of the workspaces that have subscribed
+	fanout       string // the fan-out cursor, beside the index so that a fenced write is checked atomically
+
+	// The delivery queue's keys, all in the {deliveries} slot.
+	queue, delayed, sending, sentCount, deadCount string
+	groupReady                                    *atomic.Bool // the queue's consumer group exists
+
+	fence *fence // set on a view that Fenced returned
+}
+
+// fence is the lock and the token a fenced view writes under.
+type fence struct {
+	tokenKey string // the lock's token counter
+	token    string
 }
 
 // New returns a store on rdb, which may be a single client, a Sentinel-backed failover client or
@@ -117,11 +181,14 @@ func New(rdb redis.UniversalClient) *Store { return newStore(rdb, "careerbot:") 
 // newStore returns a store whose keys start with prefix rather than "careerbot:", so that tests
 // sharing one Redis keep apart.
 func newStore(rdb redis.UniversalClient, prefix string) *Store {
-	index := prefix + "{jobs}:"
+	index, queue := prefix+"{jobs}:", prefix+"{deliveries}:"
 	return &Store{
 		rdb: rdb, prefix: prefix,
 		seq: index + "seq", changes: index + "changes", sourceOf: index + "sourceof",
 		sourceSet: index + "source:", sources: index + "sources", subsRegistry: index + "subs:workspaces",
+		fanout: index + "fanout",
+		queue:  queue + "queue", delayed: queue + "delayed", sending: queue + "sending",
+		sentCount: queue + "sent", deadCount: queue + "dead", groupReady: new(atomic.Bool),
 	}
 }
 
@@ -136,6 +203,9 @@ func (s *Store) PutOpenings(ctx context.Context, openings []jobs.Opening) error 
 	if err == nil {
 		err = ctx.Err()
 	}
+	if err == nil {
+		err = s.checkFence(ctx)
+	}
 	if err != nil {
 		return fmt.Errorf("redisstore: put openings: %w", err)
 	}
@@ -148,12 +218,11 @@ func (s *Store) PutOpenings(ctx context.Context, openings []jobs.Opening) error 
 	if err != nil {
 		return fmt.Errorf("redisstore: put openings: write records: %w", err)
 	}
-	args := make([]any, 0, 1+2*len(openings))
-	args = append(args, s.sourceSet)
+	keys, args := s.fenced([]string{s.seq, s.changes, s.sourceOf}, 2+2*len(openings), s.sourceSet)
 	for _, o := range openings {
 		args = append(args, o.ID, o.Source)
 	}
-	if err := putScript.Run(ctx, s.rdb, []string{s.seq, s.changes, s.sourceOf}, args...).Err(); err != nil {
+	if err := fenceAnswer(putScript.Run(ctx, s.rdb, keys, args...).Int64()); err != nil {
 		return fmt.Errorf("redisstore: put openings: index: %w", err)
 	}
 	return nil
@@ -293,10 +362,14 @@ func (s *Store) DeleteOpenings(ctx context.Context, ids []string) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	if err := ctx.Err(); err != nil {
+	err := ctx.Err()
+	if err == nil {
+		err = s.checkFence(ctx)
+	}
+	if err != nil {
 		return fmt.Errorf("redisstore: delete openings: %w", err)
 	}
-	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for _, id := range ids {
 			p.Del(ctx, s.recordKey(id))
 		}
@@ -305,12 +378,11 @@ func (s *Store) DeleteOpenings(ctx context.Context, ids []string) error {
 	if err != nil {
 		return fmt.Errorf("redisstore: delete openings: records: %w", err)
 	}
-	args := make([]any, 0, 1+len(ids))
-	args = append(args, s.sourceSet)
+	keys, args := s.fenced([]string{s.changes, s.sourceOf}, 2+len(ids), s.sourceSet)
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	if err := deleteScript.Run(ctx, s.rdb, []string{s.changes, s.sourceOf}, args...).Err(); err != nil {
+	if err := fenceAnswer(deleteScript.Run(ctx, s.rdb, keys, args...).Int64()); err != nil {
 		return fmt.Errorf("redisstore: delete openings: index: %w", err)
 	}
 	return nil
@@ -323,7 +395,7 @@ func (s *Store) PutSource(ctx context.Context, st jobs.SourceStatus) error {
 		err = ctx.Err()
 	}
 	if err == nil {
-		err = s.rdb.HSet(ctx, s.sources, st.Name, data).Err()
+		err = s.write(ctx, s.sources, st.Name, data)
 	}
 	if err != nil {
 		return fmt.Errorf("redisstore: put source %q: %w", st.Name, err)

@@ -46,6 +46,13 @@ func TestCluster(t *testing.T) {
 	t.Run("SubscriptionContract", func(t *testing.T) {
 		storetest.RunSubscriptions(t, func(*testing.T) jobs.SubscriptionStore { return redisstore.NewWithPrefix(rdb, prefix()) })
 	})
+	t.Run("DeliveryContract", func(t *testing.T) {
+		storetest.RunDeliveries(t, func(*testing.T) storetest.DeliveryStore { return redisstore.NewWithPrefix(rdb, prefix()) })
+	})
+	t.Run("LockContract", func(t *testing.T) {
+		storetest.RunLock(t, func(*testing.T) jobs.Lock { return redisstore.NewWithPrefix(rdb, prefix()).Lock("poller") })
+	})
+	t.Run("Fenced", func(t *testing.T) { testFenced(t, rdb, prefix()) })
 	t.Run("RecordsSpread", func(t *testing.T) {
 		p := prefix()
 		if err := redisstore.NewWithPrefix(rdb, p).PutOpenings(t.Context(), storetest.Openings("spread", 100)); err != nil {
@@ -202,4 +209,16 @@ func TestIndexCleanup(t *testing.T) {
 	if got, want := keys(), []string{index + "seq"}; !slices.Equal(got, want) {
 		t.Errorf("keys after the delete\n%q\nwant\n%q", got, want)
 	}
+}
+
+func TestDeliveryContract(t *testing.T) {
+	rdb := redistest.Client(t)
+	prefix := prefixes()
+	storetest.RunDeliveries(t, func(*testing.T) storetest.DeliveryStore { return redisstore.NewWithPrefix(rdb, prefix()) })
+}
+
+func TestLockContract(t *testing.T) {
+	rdb := redistest.Client(t)
+	prefix := prefixes()
+	storetest.RunLock(t, func(*testing.T) jobs.Lock { return redisstore.NewWithPrefix(rdb, prefix()).Lock("poller") })
 }
