@@ -16,14 +16,14 @@ import (
 // terms), and the parts no term decides (a phrase, company:, salary:, posted:, an OR of
 // conjunctions…), which are evaluated on the Doc as Query.MatchDoc does, after the terms.
 // The subscription is filed under one term its query cannot match without (its rarest required
-// term, or the terms of its cheapest OR), beside its second rarest required term.
+// term, or the terms of its cheapest OR).
 //
 // Matching an opening marks its terms in an array indexed by term, stamped with a generation so
 // that it is never cleared (a bit filter spares most of its words the map lookup), and walks
 // the subscriptions filed under them. Each entry holds its subscription and the plan's first
 // terms inline, so most candidates are decided by a few array loads, without reading the plan;
-// only then are the parts that need the text evaluated. A query with no term to be filed under (only
-// exclusions, salary: or posted:) is tried against every opening. Filing and plans never change
+// only then are the parts that need the text evaluated. A query with no term to be filed under
+// (only exclusions, salary: or posted:) is tried against every opening. Filing and plans never change
 // an answer: they agree with Query.MatchDoc on every query, which the tests check.
 type Matcher struct {
 	// Freq, when set, estimates how many openings have a term (Catalog.Frequency): the rarest
