@@ -17,7 +17,22 @@ type Doc struct {
 	locations []string        // lower case
 	skills    []string        // SkillsIn(title + description)
 	topics    []string        // TopicsFor(skills)
-	words     map[string]bool // the words of text, when made (Matcher.Match makes them)
+	words     map[string]bool // the words of text, when made (prepareWords)
+}
+
+// prepareWords makes the set of d's words, once: a Doc evaluated against many queries one after
+// another then finds a word without reading its text. Not for a Doc that other goroutines
+// match at the same time (Matcher.Match needs no such set).
+func (d *Doc) prepareWords() {
+	if d.words != nil {
+		return
+	}
+	d.words = map[string]bool{}
+	eachRun(d.text, func(start, end int) {
+		if end-start <= maxTerm {
+			d.words[d.text[start:end]] = true
+		}
+	})
 }
 
 // Index prepares o for matching.
