@@ -230,7 +230,10 @@ func (j *Jobs) list(ctx context.Context, cmd bot.Command) (bot.Reply, error) {
 // implements deliver.Renderer. Text from the posting is the reply's own text, which every
 // renderer escapes, so no posting can mention anyone.
 func (j *Jobs) Render(ctx context.Context, d jobs.Delivery) (bot.Reply, error) {
-	now := j.Now()
+	now := time.Now()
+	if j.Now != nil {
+		now = j.Now()
+	}
 	var query string
 	if s, err := j.Subs.Subscription(ctx, d.Workspace, d.Subscription); err == nil {
 		query = s.Query
@@ -270,7 +273,7 @@ func (j *Jobs) Render(ctx context.Context, d jobs.Delivery) (bot.Reply, error) {
 			break
 		}
 		r.Sections = append(r.Sections, j.section(l, now))
-		if len(listings) == 1 {
+		if len(listings) == 1 && j.Topics != nil {
 			r.Buttons = append(r.Buttons, j.brushUp(l)...)
 		}
 		if b, ok := j.Boards[l.Opening.Source]; ok && b.Home != "" && !homes[b.Home] {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/careerbot/careerbot/bot"
 	"github.com/careerbot/careerbot/bot/career"
+	"github.com/careerbot/careerbot/bot/deliver"
 	"github.com/careerbot/careerbot/bot/discord"
 	"github.com/careerbot/careerbot/bot/slack"
 	"github.com/careerbot/careerbot/bot/study"
@@ -89,7 +90,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	catalog := jobs.NewCatalog()
 	metrics := web.NewMetrics()
-	router := newRouter(kb, knowledge.NewLibrary(st, kb), &career.Jobs{Catalog: catalog, Topics: kb, Boards: srcs.boards}, log, metrics)
+	jobsCmds := &career.Jobs{Catalog: catalog, Topics: kb, Boards: srcs.boards, Subs: st.subs, Queue: st.queue, Openings: st.jobs}
+	router := newRouter(kb, knowledge.NewLibrary(st, kb), jobsCmds, log, metrics)
+	posters := map[bot.Platform]deliver.Poster{}
 	opts := web.Options{
 		Log:     log,
 		Metrics: metrics,
@@ -114,6 +117,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		if cfg.slack.SigningSecret != "" {
 			opts.Slack = sl
 		}
+		posters[bot.PlatformSlack] = sl
 		if cfg.slack.AppToken != "" {
 			connections = append(connections, sl.RunSocketMode)
 			opts.Checks = append(opts.Checks, web.Check{Name: "slack socket mode", Probe: sl.SocketModeReady})
@@ -135,6 +139,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		}()
 		if cfg.discord.PublicKey != nil {
 			opts.Discord = dc
+		}
+		if cfg.discord.BotToken != "" {
+			posters[bot.PlatformDiscord] = dc
 		}
 		if cfg.discord.BotToken != "" {
 			connections = append(connections, dc.RunGateway)
@@ -192,17 +199,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		catalog.Follow(gctx, st.jobs, catalogRefresh, polled, log)
 		return nil
 	})
-	poller := &jobs.Poller{Store: st.jobs, Sources: srcs.scheduled, Log: log, Observe: func(s jobs.SourceStatus) {
-		metrics.SourcePolled(s)
-		select {
-		case polled <- struct{}{}:
-		default: // a sync is due already
-		}
-	}}
-	g.Go(func() error {
-		poller.Run(gctx)
-		return nil
-	})
+	out := &outbound{st: st, sources: srcs.scheduled, catalog: catalog, jobs: jobsCmds, posters: posters,
+		metrics: metrics, log: log, name: replicaName(), polled: polled}
+	g.Go(func() error { return out.run(gctx) })
 	log.Info("careerbot serving", "addr", ln.Addr().String(), "version", version, "topics", kb.Len())
 
 	if err := g.Wait(); err != nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/careerbot/careerbot/bot/deliver"
 	"github.com/careerbot/careerbot/internal/kv"
 	"github.com/careerbot/careerbot/jobs"
 	jobbolt "github.com/careerbot/careerbot/jobs/boltstore"
@@ -27,6 +28,9 @@ import (
 const dataFile = "careerbot.db"
 
 // Redis client defaults where REDIS_URL's query (dial_timeout=, pool_size=, ...) sets none.
+// pollerLock names the lock that lets one replica poll the sources and fan out.
+const pollerLock = "poller"
+
 const (
 	redisDialTimeout = 2 * time.Second
 	redisIOTimeout   = time.Second
@@ -38,10 +42,17 @@ const (
 type store struct {
 	knowledge.MaterialStore
 	jobs  jobs.Store
-	kv    kv.Store
-	kind  string // "redis" or "embedded"
-	where string // redacted URL or file path, for the log
-	close func() error
+	subs  jobs.SubscriptionStore
+	queue jobs.DeliveryQueue
+	lock  jobs.Lock // the poller's
+	// fenced is the jobs store whose writes are refused once the poller lock's token is not
+	// token any more.
+	fenced func(token int64) jobs.Store
+	pacer  deliver.Pacer
+	kv     kv.Store
+	kind   string // "redis" or "embedded"
+	where  string // redacted URL or file path, for the log
+	close  func() error
 }
 
 // openStore picks the store: Redis when REDIS_URL is set, else the embedded bbolt file. A Redis
@@ -54,7 +65,10 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store, error
 		if err != nil {
 			return nil, err
 		}
-		s := &store{MaterialStore: redisstore.New(rdb), jobs: jobredis.New(rdb), kv: kv.NewRedis(rdb), kind: "redis", where: where, close: rdb.Close}
+		js := jobredis.New(rdb)
+		s := &store{MaterialStore: redisstore.New(rdb), jobs: js, subs: js, queue: js, lock: js.Lock(pollerLock),
+			fenced: func(token int64) jobs.Store { return js.Fenced(pollerLock, token) }, pacer: jobredis.NewPacer(rdb),
+			kv: kv.NewRedis(rdb), kind: "redis", where: where, close: rdb.Close}
 		pctx, cancel := context.WithTimeout(ctx, redisDialTimeout)
 		defer cancel()
 		if err := s.Ping(pctx); err != nil {
@@ -80,7 +94,10 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store, error
 		_ = db.Close()
 		return nil, fmt.Errorf("the data file %s: %w", path, err)
 	}
-	return &store{MaterialStore: boltstore.New(db), jobs: js, kv: kv.NewBolt(db), kind: "embedded", where: path, close: db.Close}, nil
+	// One process owns the file: the lock is a formality, and writes need no fence.
+	return &store{MaterialStore: boltstore.New(db), jobs: js, subs: js, queue: js, lock: js.Lock(pollerLock),
+		fenced: func(int64) jobs.Store { return js }, pacer: deliver.NewLocalPacer(),
+		kv: kv.NewBolt(db), kind: "embedded", where: path, close: db.Close}, nil
 }
 
 // redisClient builds the client the configuration asks for: a Redis Cluster
