@@ -33,7 +33,7 @@ type store interface {
 // world is careerbot's outbound path with real parts: a Redis store, the Slack and Discord
 // adapters, and fakes of both platforms' APIs on loopback that count every message.
 type world struct {
-	t       *testing.T
+	t       testing.TB
 	rdb     redis.UniversalClient
 	st      store
 	slack   *slackfake.Server
@@ -66,7 +66,7 @@ func quiet() *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
-func newWorld(t *testing.T, rdb redis.UniversalClient) *world {
+func newWorld(t testing.TB, rdb redis.UniversalClient) *world {
 	t.Helper()
 	sf, df := slackfake.New(t), discordfake.New(t)
 	w, err := assemble(rdb, sf.URL(), df.URL())
