@@ -15,7 +15,9 @@
 //   - bot/markdown (the Markdown subset of replies, shared by the renderers) and bot/webhook
 //     (reading verified platform requests, shared by the adapters) import nothing of careerbot.
 //   - bot/study (the study commands: /explain, /topics, /share, /materials) imports bot and
-//     knowledge; later feature packages (jobs) sit beside it the same way.
+//     knowledge; bot/career (the job commands) imports bot, jobs and knowledge the same way.
+//   - bot/deliver (the outbound path of subscriptions) imports bot and jobs; it declares the
+//     Poster that the adapters implement without importing it. jobs imports nothing of bot.
 //   - bot/slack and bot/discord import bot, bot/markdown, bot/webhook, their SDK and internal
 //     helpers, never
 //     knowledge, a feature package or each other: what they need of a feature (limits, choices,

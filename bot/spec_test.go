@@ -247,7 +247,10 @@ func TestLayout(t *testing.T) {
 		pkg       string
 		forbidden []string
 	}{
-		{mod + "bot/slack", []string{mod + "knowledge", mod + "bot/study", mod + "bot/discord"}},
+		{mod + "bot/slack", []string{mod + "knowledge", mod + "bot/study", mod + "bot/discord", mod + "bot/deliver", mod + "bot/career"}},
+		{mod + "bot/slack/slackfake", []string{mod}},
+		{mod + "jobs", []string{mod + "bot"}},
+		{mod + "bot/deliver", []string{mod + "bot/slack", mod + "bot/discord", mod + "knowledge"}},
 		{mod + "bot/discord", []string{mod + "knowledge", mod + "bot/study", mod + "bot/slack", mod + "bot/deliver"}},
 		{mod + "bot/discord/discordfake", []string{mod}},
 		{mod + "bot", []string{mod + "knowledge", mod + "bot/slack", mod + "bot/discord", mod + "bot/web"}},
