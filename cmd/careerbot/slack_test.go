@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/careerbot/careerbot/bot/slack/slackfake"
 	"io"
 	"net/http"
 	"net/url"
@@ -82,14 +83,17 @@ func TestSlackConfigErrors(t *testing.T) {
 	}
 }
 
-// TestServeSlack runs the whole program with Slack configured and sends it a signed slash
-// command, as Slack would.
+// TestServeSlack runs the whole program with Slack configured and sends it signed slash
+// commands, as Slack would: a search, then a subscription whose first openings are posted to
+// the channel through the fake Slack API.
 func TestServeSlack(t *testing.T) {
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
+	api := slackfake.New(t)
+	api.SetAdmins("U1")
 	env := map[string]string{"CAREERBOT_ADDR": addr, "CAREERBOT_DATA_DIR": t.TempDir(), "CAREERBOT_SOURCES": localBoard(t),
-		"SLACK_SIGNING_SECRET": "shh", "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": "http://127.0.0.1:1/api/"}
+		"SLACK_SIGNING_SECRET": "shh", "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": api.URL()}
 	var stderr syncBuffer
 	go func() {
 		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, io.Discard, &stderr)
@@ -100,8 +104,8 @@ func TestServeSlack(t *testing.T) {
 	}()
 	waitFor(t, "http://"+addr+"/healthz")
 
-	command := func(name, text string) (int, string) {
-		body := url.Values{"team_id": {"T1"}, "channel_id": {"C1"}, "user_id": {"U1"}, "command": {name}, "text": {text}}.Encode()
+	commandAs := func(user, name, text string) (int, string) {
+		body := url.Values{"team_id": {"T1"}, "channel_id": {"C1"}, "user_id": {user}, "command": {name}, "text": {text}}.Encode()
 		ts := strconv.FormatInt(time.Now().Unix(), 10)
 		mac := hmac.New(sha256.New, []byte("shh"))
 		mac.Write([]byte("v0:" + ts + ":" + body))
@@ -117,6 +121,7 @@ func TestServeSlack(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode, string(reply)
 	}
+	command := func(name, text string) (int, string) { return commandAs("U1", name, text) }
 	if code, reply := command("/explain", "2pc"); code != 200 || !strings.Contains(reply, "Two-phase commit (2PC)") {
 		t.Errorf("%d %.300s", code, reply)
 	}
@@ -132,6 +137,30 @@ func TestServeSlack(t *testing.T) {
 			t.Fatalf("/jobs never found the local board's openings: %d %.500s\n%s", code, reply, stderr.String())
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+
+	// A member who is not an admin may not subscribe, by the slash command or the umbrella one.
+	for _, c := range [][2]string{{"/jobs", "subscribe devops"}, {"/careerbot", "jobs subscribe devops"}} {
+		if code, reply := commandAs("U2", c[0], c[1]); code != 200 || !strings.Contains(reply, "Only admins can do that") {
+			t.Errorf("%s %s by a member: %d %.300s", c[0], c[1], code, reply)
+		}
+	}
+	// An admin may; the newest matching openings are posted to the channel at once, once each.
+	if code, reply := command("/jobs", "subscribe devops remote:yes"); code != 200 || !strings.Contains(reply, "Subscription 1:") {
+		t.Fatalf("subscribe: %d %.300s", code, reply)
+	}
+	for len(api.Messages("C1")) == 0 {
+		if time.Now().After(deadline.Add(30 * time.Second)) {
+			t.Fatalf("nothing was posted to the channel\n%s", stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	m := api.Messages("C1")[0]
+	if !strings.Contains(string(m.Blocks), "Staff DevOps Engineer") || m.MetadataType != "careerbot_delivery" || api.Count("C1", m.MetadataKey) != 1 {
+		t.Errorf("the posted opening: %+v", m)
+	}
+	if code, reply := commandAs("U2", "/jobs", "subscriptions"); code != 200 || !strings.Contains(reply, "devops remote:yes") {
+		t.Errorf("subscriptions: %d %.300s", code, reply)
 	}
 	if strings.Contains(stderr.String(), "xoxb-test") || strings.Contains(stderr.String(), `"shh"`) {
 		t.Error("the log prints a Slack secret")
