@@ -323,6 +323,10 @@ func (d *Deliverer) deliver(work, run context.Context, item jobs.Delivery) {
 			// Not posted: the platform refused it for the pace. Nobody posts to the
 			// channel before the wait ends.
 			d.hold(work, rec.Workspace, "channel:"+rec.Channel, RetryAfterOf(err))
+		case IsNotPosted(err):
+			// Refused for another reason that may pass (or not): back to the queue, with
+			// a growing wait, until the attempts run out.
+			try = triesPerClaim
 		default:
 			// A 5xx or a lost answer: the message may be in the channel. Check before
 			// sending again.

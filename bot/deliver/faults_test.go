@@ -427,3 +427,50 @@ func TestRemovedChannel(t *testing.T) {
 		}
 	}
 }
+
+// TestDeadLetter: a post refused again and again (not for good: the channel is there) becomes
+// a dead letter after the attempts run out, the channel is told, and /jobs subscriptions lists
+// it with the reason. Nothing is posted twice meanwhile.
+func TestDeadLetter(t *testing.T) {
+	w := newWorld(t, redistest.Start(t).Client(t))
+	w.subscribeEvery(2, created)
+	w.openings(0, 1, time.Now().UTC())
+	w.fanout()
+	w.slack.FailNext("chat.postMessage", 3, 400)
+	w.discord.FailNext(3, 400)
+	d := w.deliverer("a", nil)
+	d.MaxAttempts = 3
+	stop := run(d)
+	ctx := context.Background()
+	for {
+		st, err := w.st.DeliveryStats(ctx)
+		if err == nil && st.Dead == 2 && w.total() == 2 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop()
+	router := bot.NewRouter(quiet(), nil)
+	career.Register(router, &career.Jobs{Catalog: jobs.NewCatalog(), Subs: w.st, Queue: w.st, Openings: w.st})
+	for _, s := range w.subs {
+		var notices []string
+		if strings.HasPrefix(s.Workspace, "slack:") {
+			for _, m := range w.slack.Messages(s.Channel) {
+				notices = append(notices, string(m.Blocks))
+			}
+		} else {
+			for _, m := range w.discord.Messages(s.Channel) {
+				notices = append(notices, string(m.Embeds))
+			}
+		}
+		if len(notices) != 1 || !strings.Contains(notices[0], "could not be posted here") {
+			t.Errorf("%s: the channel holds %v", s.Channel, notices)
+		}
+		platform, team, _ := strings.Cut(s.Workspace, ":")
+		r := router.Dispatch(ctx, bot.Command{Platform: bot.Platform(platform), Workspace: team, Channel: s.Channel, Name: "jobs", Text: "subscriptions"}).Full()
+		last := r.Sections[len(r.Sections)-1]
+		if last.Heading != "Not posted" || !strings.Contains(last.Body, "remoteok:0") || !strings.Contains(last.Body, "gave up after 3 attempts") {
+			t.Errorf("%s: /jobs subscriptions: %+v", s.Workspace, r.Sections)
+		}
+	}
+}

@@ -34,7 +34,16 @@ type (
 	workspaceWide interface{ WorkspaceWide() bool }
 	// retryAfter errors say how long the platform asked to wait (HTTP 429).
 	retryAfter interface{ RetryAfter() time.Duration }
+	// notPosted errors are answers that refused the post, so it was not made; any other
+	// failure (no answer, a 5xx) may hide a post that went through.
+	notPosted interface{ NotPosted() bool }
 )
+
+// IsNotPosted says whether err shows the post was not made.
+func IsNotPosted(err error) bool {
+	var n notPosted
+	return errors.As(err, &n) && n.NotPosted()
+}
 
 // IsPermanent says whether err says the post will never succeed.
 func IsPermanent(err error) bool {

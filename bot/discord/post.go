@@ -161,6 +161,10 @@ func (e *PostError) WorkspaceWide() bool {
 // 0 otherwise.
 func (e *PostError) RetryAfter() time.Duration { return e.Retry }
 
+// NotPosted says Discord answered with a 4xx, so no message was created. With no answer or a
+// 5xx, it may have been.
+func (e *PostError) NotPosted() bool { return e.Status >= 400 && e.Status < 500 }
+
 // postError classifies discordgo's error of a Create Message; seen is the last answer.
 func postError(channel string, err error, seen *answer) *PostError {
 	pe := &PostError{Channel: channel, Status: seen.status, Err: err}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	goslack "github.com/slack-go/slack"
@@ -61,6 +62,12 @@ func (e *APIError) WorkspaceWide() bool {
 
 // RetryAfter is the wait Slack asked for, or 0 when the call was not rate limited.
 func (e *APIError) RetryAfter() time.Duration { return e.Retry }
+
+// NotPosted says Slack answered and refused the call, so a post did not happen: any answer
+// but a 5xx. With no answer (network, context) or a 5xx, the post may have been made.
+func (e *APIError) NotPosted() bool {
+	return e.Code != "" && !strings.HasPrefix(e.Code, "http_5")
+}
 
 // apiError classifies err, returned by a call of method (or by the token lookup before it).
 func apiError(method string, err error) *APIError {
