@@ -48,6 +48,8 @@ const (
 	PlatformDiscord Platform = "discord"
 	PlatformCLI     Platform = "cli"
 	PlatformWeb     Platform = "web"
+	// PlatformPlayground is the local page that works like a chat workspace of one channel.
+	PlatformPlayground Platform = "playground"
 )
 
 // Command is one request from a user, whatever the platform.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -124,7 +125,7 @@ func (f *Fanout) owed(m *Matcher, o *Opening, now time.Time) []Delivery {
 	type channel struct{ workspace, channel string }
 	first := map[channel]int64{}
 	for _, s := range subs {
-		if o.FirstSeen.Before(s.Created) {
+		if o.FirstSeen.Before(s.Created) || o.Source == SampleSource && !strings.HasPrefix(s.Workspace, "playground:") {
 			continue
 		}
 		c := channel{s.Workspace, s.Channel}
@@ -190,6 +191,10 @@ func RoleKey(o *Opening) string {
 	sum := sha256.Sum256([]byte(dedupeKeys(o)[0]))
 	return "r" + hex.EncodeToString(sum[:])[:17]
 }
+
+// SampleSource is the source of the sample openings the playground can load: they are kept
+// apart from real ones and delivered only to the playground, never to Slack or Discord.
+const SampleSource = "sample"
 
 // DigestHour is the hour of the day (UTC) at which digest subscriptions get the day's
 // matches.
