@@ -244,6 +244,9 @@ func (f *Fanout) Digests(ctx context.Context) (int, error) {
 		}
 		d := Index(&o)
 		for i := range es {
+			if o.Source == SampleSource && !strings.HasPrefix(es[i].sub.Workspace, "playground:") {
+				continue
+			}
 			if !o.FirstSeen.Before(es[i].sub.Created) && es[i].q.MatchDoc(d, at) {
 				es[i].ids = append(es[i].ids, o)
 			}
