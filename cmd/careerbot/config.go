@@ -28,6 +28,9 @@ type config struct {
 	dataDir        string
 	sourcesFile    string        // CAREERBOT_SOURCES; "" for the built-in list
 	pollEvery      time.Duration // CAREERBOT_POLL_INTERVAL
+	adminToken     string        // CAREERBOT_ADMIN_TOKEN: the status page's, when platforms are set
+	playground     bool          // --playground: the page at / even with platforms configured
+	sampleJobs     bool          // --sample-jobs: store the embedded sample openings at start-up
 	slack          slack.Config
 	discord        discord.Config
 }
@@ -80,6 +83,7 @@ func loadConfig(getenv env, stderr io.Writer) (config, error) {
 		APIURL:        getenv("SLACK_API_URL"),
 	}
 	cfg.slack.Admins = splitList(getenv("CAREERBOT_SLACK_ADMINS"))
+	cfg.adminToken = getenv("CAREERBOT_ADMIN_TOKEN")
 	err := checkSlack(cfg.slack)
 	if err != nil {
 		return config{}, err

@@ -265,6 +265,7 @@ func openSources(path string, every time.Duration, log *slog.Logger) (*sources, 
 		name, home := source.Attribution(c)
 		out.boards[c.Name] = career.Board{Name: name, Home: home}
 	}
+	out.boards[jobs.SampleSource] = career.Board{Name: "careerbot's sample set (not a live board)"}
 	return out, nil
 }
 

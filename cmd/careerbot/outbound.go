@@ -14,6 +14,7 @@ import (
 	"github.com/careerbot/careerbot/bot/deliver"
 	"github.com/careerbot/careerbot/bot/web"
 	"github.com/careerbot/careerbot/jobs"
+	"github.com/careerbot/careerbot/jobs/source"
 )
 
 // Timings of the outbound path. The poller lock's lease is short enough that a replica that
@@ -48,6 +49,32 @@ type outbound struct {
 	log     *slog.Logger
 	name    string
 	polled  chan<- struct{} // tells the catalogue a poll wrote something
+	wrote   chan struct{}   // tells the fan-out the same
+}
+
+// nudge tells the catalogue and the fan-out that openings were written outside a poll (the
+// sample set).
+func (o *outbound) nudge() {
+	for _, c := range []chan<- struct{}{o.polled, o.wrote} {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// loadSample stores the embedded sample openings and says how many.
+func (o *outbound) loadSample(ctx context.Context) (int, error) {
+	sample, err := source.Sample(time.Now())
+	if err != nil {
+		return 0, err
+	}
+	if err := o.st.jobs.PutOpenings(ctx, sample); err != nil {
+		return 0, fmt.Errorf("store the sample openings: %w", err)
+	}
+	o.nudge()
+	o.log.InfoContext(ctx, "sample openings stored", "openings", len(sample), "source", jobs.SampleSource)
+	return len(sample), nil
 }
 
 // lead runs the poller and the fan-out while this replica holds the lock: the poller writes
@@ -55,15 +82,9 @@ type outbound struct {
 func (o *outbound) lead(ctx context.Context, token int64) {
 	fanout := &jobs.Fanout{Openings: o.st.jobs, Subs: o.st.subs, Queue: o.st.queue, Freq: o.catalog.Frequency,
 		Log: o.log, Observe: o.metrics.FannedOut}
-	wrote := make(chan struct{}, 1)
 	poller := &jobs.Poller{Store: o.st.fenced(token), Sources: o.sources, Log: o.log, Observe: func(s jobs.SourceStatus) {
 		o.metrics.SourcePolled(s)
-		for _, c := range []chan<- struct{}{o.polled, wrote} {
-			select {
-			case c <- struct{}{}:
-			default: // one is due already
-			}
-		}
+		o.nudge()
 	}}
 	done := make(chan struct{})
 	go func() {
@@ -83,7 +104,7 @@ func (o *outbound) lead(ctx context.Context, token int64) {
 		case <-ctx.Done():
 			<-done
 			return
-		case <-wrote:
+		case <-o.wrote:
 		case <-tick.C:
 		}
 	}

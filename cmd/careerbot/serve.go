@@ -30,7 +30,9 @@ const shutdownGrace = 10 * time.Second
 
 // runServe runs the bot until ctx is cancelled (SIGINT/SIGTERM), then drains and exits 0.
 func runServe(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) int {
-	fs := newFlags("serve", "serve\n\nRuns the bot. Configuration comes from the environment (see README.md).", stderr)
+	fs := newFlags("serve", "serve [--playground] [--sample-jobs]\n\nRuns the bot. Configuration comes from the environment (see README.md).", stderr)
+	playground := fs.Bool("playground", false, "serve the playground page at / even when Slack or Discord is configured")
+	sampleJobs := fs.Bool("sample-jobs", false, "store the embedded sample openings (source \"sample\"), for a first run without network")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -44,6 +46,7 @@ func runServe(ctx context.Context, args []string, getenv env, stdout, stderr io.
 		fmt.Fprintf(stderr, "careerbot serve: %v\n", err)
 		return exitUsage
 	}
+	cfg.playground, cfg.sampleJobs = *playground, *sampleJobs
 	log := newLogger(stderr, cfg)
 	if err := serve(ctx, cfg, log); err != nil {
 		log.Error("careerbot stopped", "err", err)
@@ -200,7 +203,12 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return nil
 	})
 	out := &outbound{st: st, sources: srcs.scheduled, catalog: catalog, jobs: jobsCmds, posters: posters,
-		metrics: metrics, log: log, name: replicaName(), polled: polled}
+		metrics: metrics, log: log, name: replicaName(), polled: polled, wrote: make(chan struct{}, 1)}
+	if cfg.sampleJobs {
+		if _, err := out.loadSample(ctx); err != nil {
+			return err
+		}
+	}
 	g.Go(func() error { return out.run(gctx) })
 	log.Info("careerbot serving", "addr", ln.Addr().String(), "version", version, "topics", kb.Len())
 
