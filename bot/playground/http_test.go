@@ -245,6 +245,7 @@ func TestStatic(t *testing.T) {
 	tests := []struct{ file, ctype string }{
 		{"playground.js", "text/javascript; charset=utf-8"},
 		{"playground.css", "text/css; charset=utf-8"},
+		{"icon.svg", "image/svg+xml"},
 	}
 	for _, tt := range tests {
 		rec := do(t, h, http.MethodGet, "/playground/static/"+tt.file, "")

@@ -70,6 +70,7 @@ type pageData struct {
 	Channel     string
 	Script      string
 	Style       string
+	Icon        string
 	Placeholder string
 	// Examples are a command line of each listed command, from its spec, for the visitor to try.
 	Examples []string
@@ -86,7 +87,7 @@ func (a *Adapter) servePage() http.Handler {
 		posts, _ := a.feed.after(0)
 		examples, subscribe := a.examples()
 		data := pageData{
-			Channel: Channel, Script: a.page.url("playground.js"), Style: a.page.url("playground.css"),
+			Channel: Channel, Script: a.page.url("playground.js"), Style: a.page.url("playground.css"), Icon: a.page.url("icon.svg"),
 			Examples: examples, Subscribe: subscribe,
 			Posts: posts, LastID: a.feed.lastID(), Sample: a.opts.LoadSample != nil,
 		}

@@ -40,10 +40,12 @@
 
   // The transcript.
 
-  function appendHTML(container, html) {
+  // appendHTML adds a fragment the server rendered; a reply the visitor asked for is scrolled
+  // into view, a post that arrived on its own is not, so it never pulls the page away.
+  function appendHTML(container, html, reveal) {
     container.insertAdjacentHTML('beforeend', html);
     const added = container.lastElementChild;
-    if (added) {
+    if (added && reveal) {
       added.scrollIntoView({ block: 'nearest' });
     }
     return added;
@@ -73,7 +75,7 @@
     transcript.setAttribute('aria-busy', 'true');
     try {
       const data = await postJSON(url, body);
-      appendHTML(transcript, data.html);
+      appendHTML(transcript, data.html, true);
     } catch (err) {
       appendError(said, err.message);
     } finally {
@@ -284,7 +286,7 @@
     }
     lastID = p.id;
     feedPosts.dataset.lastId = String(lastID);
-    appendHTML(feedPosts, p.html);
+    appendHTML(feedPosts, p.html, false);
     if (feedEmpty) {
       feedEmpty.hidden = true;
     }
