@@ -22,6 +22,8 @@
 //     helpers, never
 //     knowledge, a feature package or each other: what they need of a feature (limits, choices,
 //     autocomplete, prepared replies) reaches them through the Router.
+//   - bot/playground (the local page) imports bot, bot/markdown, the standard library and
+//     internal helpers only, under the same rule as bot/slack and bot/discord.
 //   - bot/web mounts the adapters' HTTP handlers; cmd/careerbot wires everything together.
 package bot
 

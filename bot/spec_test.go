@@ -253,7 +253,9 @@ func TestLayout(t *testing.T) {
 		{mod + "bot/deliver", []string{mod + "bot/slack", mod + "bot/discord", mod + "knowledge"}},
 		{mod + "bot/discord", []string{mod + "knowledge", mod + "bot/study", mod + "bot/slack", mod + "bot/deliver"}},
 		{mod + "bot/discord/discordfake", []string{mod}},
-		{mod + "bot", []string{mod + "knowledge", mod + "bot/slack", mod + "bot/discord", mod + "bot/web"}},
+		{mod + "bot/playground", []string{mod + "knowledge", mod + "jobs", mod + "bot/study", mod + "bot/career",
+			mod + "bot/deliver", mod + "bot/slack", mod + "bot/discord", mod + "bot/web", mod + "bot/webhook"}},
+		{mod + "bot", []string{mod + "knowledge", mod + "bot/slack", mod + "bot/discord", mod + "bot/web", mod + "bot/playground"}},
 		{mod + "bot/markdown", []string{mod}},
 		{mod + "bot/webhook", []string{mod}},
 	}
@@ -293,7 +295,7 @@ func TestAdaptersNameNoCommand(t *testing.T) {
 			}
 		}
 	}
-	for _, dir := range []string{"slack", "discord"} {
+	for _, dir := range []string{"slack", "discord", "playground"} {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		if err != nil || len(files) == 0 {
 			t.Fatalf("no files in %s: %v", dir, err)

@@ -21,4 +21,8 @@ func addRoutes(mux *http.ServeMux, opts Options) {
 	if d := opts.Discord; d != nil {
 		mux.Handle("POST /discord/interactions", d.Interactions())
 	}
+	if p := opts.Playground; p != nil {
+		mux.Handle("/", p)
+		mux.Handle("/playground/", p)
+	}
 }

@@ -43,6 +43,8 @@ type Options struct {
 	Slack Slack
 	// Discord, when set, mounts POST /discord/interactions.
 	Discord Discord
+	// Playground, when set, is mounted for "/" and "/playground/": the local page and its API.
+	Playground http.Handler
 	// ReadyTimeout bounds each readiness probe; default 2s.
 	ReadyTimeout time.Duration
 }
