@@ -22,7 +22,9 @@ func addRoutes(mux *http.ServeMux, opts Options) {
 		mux.Handle("POST /discord/interactions", d.Interactions())
 	}
 	if p := opts.Playground; p != nil {
-		mux.Handle("/", p)
+		// Only the page itself at the root: every other path keeps the mux's own answers
+		// (404, and 405 for a wrong method on a known route).
+		mux.Handle("GET /{$}", p)
 		mux.Handle("/playground/", p)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/careerbot/careerbot/bot/career"
 	"github.com/careerbot/careerbot/bot/deliver"
 	"github.com/careerbot/careerbot/bot/discord"
+	"github.com/careerbot/careerbot/bot/playground"
 	"github.com/careerbot/careerbot/bot/slack"
 	"github.com/careerbot/careerbot/bot/study"
 	"github.com/careerbot/careerbot/bot/web"
@@ -152,9 +153,19 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		}
 		log.Info("discord enabled", "http", cfg.discord.PublicKey != nil, "gateway", cfg.discord.BotToken != "")
 	}
+	polled := make(chan struct{}, 1) // a poll wrote openings: the catalogue syncs at once
+	out := &outbound{st: st, sources: srcs.scheduled, catalog: catalog, jobs: jobsCmds, posters: posters,
+		metrics: metrics, log: log, name: replicaName(), polled: polled, wrote: make(chan struct{}, 1)}
+	withPlayground := cfg.playground || !cfg.slackEnabled() && !cfg.discordEnabled()
+	if withPlayground {
+		pg := playground.New(router, playground.Options{LoadSample: out.loadSample, Log: log})
+		defer pg.Close()
+		posters[bot.PlatformPlayground] = pg
+		opts.Playground = pg.Handler()
+	}
 	if !cfg.slackEnabled() && !cfg.discordEnabled() {
 		log.Info("no Slack or Discord configured: set SLACK_* or DISCORD_* variables (README.md) to answer in a workspace; " +
-			"careerbot explain <topic> answers in the terminal meanwhile")
+			"the playground page works like one meanwhile")
 	}
 	handler := web.NewHandler(opts)
 
@@ -197,13 +208,10 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	for _, connect := range connections {
 		g.Go(func() error { return connect(gctx) })
 	}
-	polled := make(chan struct{}, 1)
 	g.Go(func() error {
 		catalog.Follow(gctx, st.jobs, catalogRefresh, polled, log)
 		return nil
 	})
-	out := &outbound{st: st, sources: srcs.scheduled, catalog: catalog, jobs: jobsCmds, posters: posters,
-		metrics: metrics, log: log, name: replicaName(), polled: polled, wrote: make(chan struct{}, 1)}
 	if cfg.sampleJobs {
 		if _, err := out.loadSample(ctx); err != nil {
 			return err
@@ -211,6 +219,13 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	g.Go(func() error { return out.run(gctx) })
 	log.Info("careerbot serving", "addr", ln.Addr().String(), "version", version, "topics", kb.Len())
+	if withPlayground {
+		log.Info("playground ready: open it in a browser", "url", "http://"+ln.Addr().String()+"/")
+		if host, _, _ := net.SplitHostPort(ln.Addr().String()); !net.ParseIP(host).IsLoopback() {
+			log.Warn("the playground answers anyone who can reach this address, as an admin of its workspace; "+
+				"set CAREERBOT_ADDR=127.0.0.1:8080 to keep it on this machine", "addr", ln.Addr().String())
+		}
+	}
 
 	if err := g.Wait(); err != nil {
 		return err
