@@ -11,6 +11,15 @@ func addRoutes(mux *http.ServeMux, opts Options) {
 	mux.Handle("GET /healthz", healthz(opts.Version))
 	mux.Handle("GET /readyz", readyz(opts.Log, opts.Checks, opts.ReadyTimeout))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(opts.Metrics.registry, promhttp.HandlerOpts{}))
+	if opts.Status != nil {
+		s := newStatusPage(opts)
+		mux.Handle("GET /status", s.Page())
+		mux.Handle("GET /status.json", s.JSON())
+		mux.Handle("GET /status/style.css", s.Style())
+		mux.Handle("GET /status/login", s.LoginForm())
+		mux.Handle("POST /status/login", s.Login())
+		mux.Handle("POST /status/logout", s.Logout())
+	}
 	if s := opts.Slack; s != nil {
 		mux.Handle("POST /slack/commands", s.Commands())
 		mux.Handle("POST /slack/events", s.Events())

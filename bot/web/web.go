@@ -39,6 +39,14 @@ type Options struct {
 	Metrics *Metrics
 	Checks  []Check
 	Version string
+	// Status, when set, mounts the status page (status.go); it returns the facts it could
+	// read and an error for those it could not.
+	Status func(ctx context.Context) (Status, error)
+	// AdminToken is CAREERBOT_ADMIN_TOKEN, the status page's bearer token.
+	AdminToken string
+	// Protected is true when platform credentials are set: the status page then needs
+	// AdminToken, and answers 404 without one.
+	Protected bool
 	// Slack, when set, mounts the /slack/ endpoints.
 	Slack Slack
 	// Discord, when set, mounts POST /discord/interactions.
