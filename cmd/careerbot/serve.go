@@ -97,6 +97,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	jobsCmds := &career.Jobs{Catalog: catalog, Topics: kb, Boards: srcs.boards, Subs: st.subs, Queue: st.queue, Openings: st.jobs}
 	router := newRouter(kb, knowledge.NewLibrary(st, kb), jobsCmds, log, metrics)
 	posters := map[bot.Platform]deliver.Poster{}
+	status := &statusSource{st: st, started: time.Now().UTC()}
 	opts := web.Options{
 		Log:     log,
 		Metrics: metrics,
@@ -125,6 +126,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		if cfg.slack.AppToken != "" {
 			connections = append(connections, sl.RunSocketMode)
 			opts.Checks = append(opts.Checks, web.Check{Name: "slack socket mode", Probe: sl.SocketModeReady})
+			status.connections = append(status.connections, connection{name: "slack", mode: "Socket Mode", probe: sl.SocketModeReady})
+		} else {
+			status.connections = append(status.connections, connection{name: "slack", mode: "HTTP endpoints"})
 		}
 		log.Info("slack enabled", "http", cfg.slack.SigningSecret != "", "socket_mode", cfg.slack.AppToken != "",
 			"installs", cfg.slack.ClientID != "")
@@ -150,6 +154,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		if cfg.discord.BotToken != "" {
 			connections = append(connections, dc.RunGateway)
 			opts.Checks = append(opts.Checks, web.Check{Name: "discord gateway", Probe: dc.GatewayReady})
+			status.connections = append(status.connections, connection{name: "discord", mode: "gateway", probe: dc.GatewayReady})
+		} else {
+			status.connections = append(status.connections, connection{name: "discord", mode: "HTTP interactions"})
 		}
 		log.Info("discord enabled", "http", cfg.discord.PublicKey != nil, "gateway", cfg.discord.BotToken != "")
 	}
@@ -162,7 +169,11 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		defer pg.Close()
 		posters[bot.PlatformPlayground] = pg
 		opts.Playground = pg.Handler()
+		status.connections = append(status.connections, connection{name: "playground", mode: "the local page at /",
+			probe: func(context.Context) error { return nil }})
 	}
+	status.replica = out.name
+	opts.Status, opts.AdminToken, opts.Protected = status.read, cfg.adminToken, cfg.slackEnabled() || cfg.discordEnabled()
 	if !cfg.slackEnabled() && !cfg.discordEnabled() {
 		log.Info("no Slack or Discord configured: set SLACK_* or DISCORD_* variables (README.md) to answer in a workspace; " +
 			"the playground page works like one meanwhile")
