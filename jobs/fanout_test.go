@@ -185,3 +185,26 @@ func TestDigests(t *testing.T) {
 		t.Errorf("today: %d (%v)", n, err)
 	}
 }
+
+// TestFanoutSample: the sample openings are owed to the playground's subscriptions only,
+// never to Slack's or Discord's.
+func TestFanoutSample(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	f, st := newFanout(t, &now)
+	for _, ws := range []string{"slack:T1", "discord:1", "playground:local"} {
+		if _, err := st.Subscribe(ctx, jobs.Subscription{Workspace: ws, Channel: "C1", Query: "kafka", Created: now.Add(-time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o := jobs.Opening{ID: "sample:1", Source: jobs.SampleSource, Title: "Kafka engineer (sample)", Company: "Acme", FirstSeen: now}
+	if err := st.PutOpenings(ctx, []jobs.Opening{o}); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := f.Round(ctx); err != nil || r.Enqueued != 1 {
+		t.Fatalf("%+v (%v)", r, err)
+	}
+	if _, err := st.Delivery(ctx, "playground:local", "C1", jobs.RoleKey(&o)); err != nil {
+		t.Errorf("the playground is not owed the sample: %v", err)
+	}
+}

@@ -31,6 +31,12 @@ type serving struct {
 // test ends.
 func startServe(t *testing.T, env map[string]string) *serving {
 	t.Helper()
+	return startServeArgs(t, env)
+}
+
+// startServeArgs is startServe with flags for serve.
+func startServeArgs(t *testing.T, env map[string]string, flags ...string) *serving {
+	t.Helper()
 	addr := freeAddr(t)
 	env = maps.Clone(env)
 	env["CAREERBOT_ADDR"] = addr
@@ -41,7 +47,7 @@ func startServe(t *testing.T, env map[string]string) *serving {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &serving{base: "http://" + addr, done: make(chan int, 1), logs: &syncBuffer{}}
 	go func() {
-		s.done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, io.Discard, s.logs)
+		s.done <- run(ctx, append([]string{"serve"}, flags...), func(k string) string { return env[k] }, io.Discard, s.logs)
 	}()
 	t.Cleanup(func() {
 		cancel()
