@@ -127,6 +127,10 @@ type DeliveryQueue interface {
 	// Ack takes a copy off the queue without touching the record (after ClaimBusy or
 	// ClaimDone).
 	Ack(ctx context.Context, d Delivery) error
+	// Release hands a copy Next gave out, and never claimed, back to the queue at once, so
+	// that another consumer takes it without waiting for the reclaim time: what a consumer
+	// that stops does with the copies it had not begun.
+	Release(ctx context.Context, d Delivery) error
 	// Delivery returns the record of one delivery, or ErrNoDelivery.
 	Delivery(ctx context.Context, workspace, channel, key string) (Delivery, error)
 	// DeadLetters returns the workspace's dead letters, newest first, at most limit; with an

@@ -24,6 +24,7 @@ type Queue interface {
 	Retry(ctx context.Context, d jobs.Delivery, consumer string, at time.Time, reason string) error
 	Dead(ctx context.Context, d jobs.Delivery, consumer, reason string, now time.Time) error
 	Ack(ctx context.Context, d jobs.Delivery) error
+	Release(ctx context.Context, d jobs.Delivery) error
 }
 
 // Subscriptions is the part of jobs.SubscriptionStore the loop uses, to disable the
@@ -144,7 +145,7 @@ type lane struct {
 }
 
 // Run delivers until ctx ends. A send in progress when ctx ends is finished (within the
-// lease); copies not started stay on the queue for this or another consumer.
+// lease); copies not begun are handed back to the queue, for another consumer at once.
 func (d *Deliverer) Run(ctx context.Context) error {
 	d.defaults()
 	var (
@@ -164,9 +165,11 @@ func (d *Deliverer) Run(ctx context.Context) error {
 		for {
 			mu.Lock()
 			if len(l.todo) == 0 || ctx.Err() != nil {
-				pending -= len(l.todo) // left on the queue for a reclaim
+				left := l.todo
+				pending -= len(left)
 				delete(lanes, key)
 				mu.Unlock()
+				d.release(work, left) // another replica takes them at once
 				signal(room)
 				return
 			}
@@ -217,6 +220,17 @@ func (d *Deliverer) Run(ctx context.Context) error {
 		mu.Unlock()
 	}
 	return nil
+}
+
+// release hands copies not begun back to the queue; one that cannot be handed back is taken
+// over after the reclaim time instead.
+func (d *Deliverer) release(ctx context.Context, items []jobs.Delivery) {
+	for _, it := range items {
+		if err := d.Queue.Release(ctx, it); err != nil {
+			d.Log.WarnContext(ctx, "a delivery cannot be handed back; another replica takes it after the reclaim time",
+				"workspace", it.Workspace, "channel", it.Channel, "err", err)
+		}
+	}
 }
 
 func signal(c chan struct{}) {

@@ -573,6 +573,25 @@ func (s *Store) Ack(ctx context.Context, d jobs.Delivery) error {
 	return nil
 }
 
+// Release implements jobs.DeliveryQueue: the copy stays queued and is no longer handed out,
+// so the next Next gives it again.
+func (s *Store) Release(ctx context.Context, d jobs.Delivery) error {
+	seq, hasCopy, err := parseReceipt(d.Receipt)
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		return fmt.Errorf("boltstore: release %s %s %s: %w", d.Workspace, d.Channel, d.Key, err)
+	}
+	if hasCopy {
+		s.q.mu.Lock()
+		delete(s.q.handouts, seq)
+		s.q.mu.Unlock()
+		s.q.signal()
+	}
+	return nil
+}
+
 // Delivery implements jobs.DeliveryQueue.
 func (s *Store) Delivery(ctx context.Context, workspace, channel, key string) (jobs.Delivery, error) {
 	err := ctx.Err()

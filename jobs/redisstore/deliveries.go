@@ -534,6 +534,19 @@ func (s *Store) Ack(ctx context.Context, d jobs.Delivery) error {
 	return nil
 }
 
+// Release implements jobs.DeliveryQueue: the copy leaves the stream and joins the retries due
+// now, which the next Next of any consumer moves back into the stream.
+func (s *Store) Release(ctx context.Context, d jobs.Delivery) error {
+	err := ctx.Err()
+	if err == nil && d.Receipt != "" {
+		err = s.settle(ctx, d, "", strconv.FormatInt(time.Now().UnixMilli(), 10), 0, 0)
+	}
+	if err != nil {
+		return fmt.Errorf("redisstore: release %s %s %s: %w", d.Workspace, d.Channel, d.Key, err)
+	}
+	return nil
+}
+
 // Delivery implements jobs.DeliveryQueue.
 func (s *Store) Delivery(ctx context.Context, workspace, channel, key string) (jobs.Delivery, error) {
 	err := ctx.Err()

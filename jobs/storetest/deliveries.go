@@ -30,6 +30,7 @@ func RunDeliveries(t *testing.T, newStore func(t *testing.T) DeliveryStore) {
 		{"NotClaimed", testNotClaimed},
 		{"RetryLater", testRetryLater},
 		{"Reclaim", testReclaim},
+		{"Release", testReleaseCopies},
 		{"Ack", testAck},
 		{"SentCountsPost", testSentCountsPost},
 		{"DigestRoundTrip", testDigestRoundTrip},
@@ -462,6 +463,31 @@ func testReclaim(t *testing.T, q DeliveryStore) {
 	// Taken over, they are b's: a's next call does not get them back before the reclaim.
 	if got := next(t, q, "a", 10, never); len(got) != 0 {
 		t.Errorf("Next(a) after b's reclaim handed out %v", keys(got))
+	}
+}
+
+// testReleaseCopies: copies a consumer hands back are handed to another at once, without waiting
+// for a reclaim, and are claimed as new.
+func testReleaseCopies(t *testing.T, q DeliveryStore) {
+	enqueue(t, q, delivery("slack:T1", "C1", "release:1"), delivery("slack:T1", "C1", "release:2"))
+	got := next(t, q, "a", 10, never)
+	if len(got) != 2 {
+		t.Fatalf("Next(a) handed out %v, want both", keys(got))
+	}
+	for _, c := range got {
+		if err := q.Release(t.Context(), c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var again []jobs.Delivery
+	for deadline := time.Now().Add(patient); len(again) < 2 && time.Now().Before(deadline); {
+		again = append(again, next(t, q, "b", 10, never)...)
+	}
+	if got := sortedKeys(again); !slices.Equal(got, []string{"release:1", "release:2"}) {
+		t.Fatalf("b got %v after the release, want both", got)
+	}
+	for _, c := range again {
+		wantClaim(t, q, c, "b", time.Now(), jobs.ClaimNew)
 	}
 }
 
