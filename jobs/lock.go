@@ -7,8 +7,8 @@ import (
 )
 
 // Leader runs work on the one replica that holds a Lock: it tries to take the lock every
-// ttl/3, and while it holds it, runs work with the holding's fencing token and renews the lock
-// at the same pace. When a renewal fails or finds the lock gone, work's context ends at once,
+// ttl/10, and while it holds it, runs work with the holding's fencing token and renews the
+// lock every ttl/3. When a renewal fails or finds the lock gone, work's context ends at once,
 // before the lease could run out, so that two replicas never work under one lock at the same
 // time as far as their clocks agree; the fencing token catches the rest. When ctx ends, work
 // is waited for and the lock released, so another replica takes over without waiting for
@@ -32,8 +32,10 @@ func (l *Leader) Run(ctx context.Context, work func(ctx context.Context, token i
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	tick := time.NewTicker(ttl / 3)
+	tick := time.NewTicker(ttl / 3) // renewals
 	defer tick.Stop()
+	try := time.NewTicker(ttl / 10) // attempts while another replica holds it: a released lock is taken soon
+	defer try.Stop()
 	for {
 		token, held, err := l.Lock.Acquire(ctx, l.Holder, ttl)
 		if err != nil && ctx.Err() == nil {
@@ -45,7 +47,7 @@ func (l *Leader) Run(ctx context.Context, work func(ctx context.Context, token i
 		select {
 		case <-ctx.Done():
 			return
-		case <-tick.C:
+		case <-try.C:
 		}
 	}
 }
