@@ -27,6 +27,7 @@ Usage:
 
 Commands:
   serve                 run the bot: HTTP endpoints on CAREERBOT_ADDR (default 127.0.0.1:8080)
+  healthcheck           exit 0 when the serve on CAREERBOT_ADDR answers /healthz (the image's HEALTHCHECK)
   explain <topic...>    explain a topic or answer a question in the terminal
   topics [category]     list the topics, all or one category's
   jobs fetch|sources    read the job sources now (--json for scripts), or list them
@@ -59,6 +60,8 @@ func run(ctx context.Context, args []string, getenv env, stdout, stderr io.Write
 		return exitOK
 	case "serve":
 		return runServe(ctx, args[1:], getenv, stdout, stderr)
+	case "healthcheck":
+		return runHealthcheck(ctx, args[1:], getenv, stderr)
 	case "explain":
 		return runExplain(ctx, args[1:], stdout, stderr)
 	case "topics":
@@ -83,7 +86,7 @@ func run(ctx context.Context, args []string, getenv env, stdout, stderr io.Write
 }
 
 // commands are the names run dispatches, for suggestions.
-var commands = []string{"serve", "explain", "topics", "jobs", "knowledge", "slack", "discord", "help", "version"}
+var commands = []string{"serve", "healthcheck", "explain", "topics", "jobs", "knowledge", "slack", "discord", "help", "version"}
 
 // suggestCommand returns the command closest to name when it is a plausible typo (at most two
 // edits, and fewer than half of name), or "".

@@ -17,6 +17,9 @@ import (
 )
 
 // config is what serve reads from the environment. Every variable is listed in README.md.
+// defaultAddr is where serve listens without CAREERBOT_ADDR: this machine only.
+const defaultAddr = "127.0.0.1:8080"
+
 type config struct {
 	addr           string
 	logLevel       slog.Level
@@ -48,7 +51,7 @@ func (c config) slackEnabled() bool { return c.slack.SigningSecret != "" || c.sl
 
 // loadConfig reads and checks the environment; a bad value is an error naming the variable.
 func loadConfig(getenv env, stderr io.Writer) (config, error) {
-	cfg := config{addr: "127.0.0.1:8080", logFormat: "json"}
+	cfg := config{addr: defaultAddr, logFormat: "json"}
 	if v := getenv("CAREERBOT_ADDR"); v != "" {
 		cfg.addr = v
 	}
