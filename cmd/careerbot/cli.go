@@ -10,8 +10,12 @@ import (
 	"strings"
 )
 
-// version is set at build time with -ldflags "-X main.version=v1.2.3".
-var version = "dev"
+// version and commit are set at build time with -ldflags "-X main.version=v1.2.3
+// -X main.commit=…" (deploy/Dockerfile); a plain go build reads the commit from the build info.
+var (
+	version = "dev"
+	commit  = ""
+)
 
 // Exit codes: 0 success, 1 the command failed, 2 it was used wrongly.
 const (
@@ -184,6 +188,9 @@ func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
 
 func versionString() string {
 	v := "careerbot " + version
+	if commit != "" {
+		return v + " (" + commit + ")"
+	}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return v
