@@ -31,6 +31,9 @@ type APIError struct {
 	Code  string
 	Retry time.Duration // the wait Slack asked for, with HTTP 429
 	Err   error         // what slack-go or the token lookup returned
+	// Unsent is true when the call failed before any request left (the token could not be
+	// read): nothing was posted, whatever the cause.
+	Unsent bool
 }
 
 // Error says which method failed and why; it never holds a token.
@@ -66,7 +69,7 @@ func (e *APIError) RetryAfter() time.Duration { return e.Retry }
 // NotPosted says Slack answered and refused the call, so a post did not happen: any answer
 // but a 5xx. With no answer (network, context) or a 5xx, the post may have been made.
 func (e *APIError) NotPosted() bool {
-	return e.Code != "" && !strings.HasPrefix(e.Code, "http_5")
+	return e.Unsent || e.Code != "" && !strings.HasPrefix(e.Code, "http_5")
 }
 
 // apiError classifies err, returned by a call of method (or by the token lookup before it).

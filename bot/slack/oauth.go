@@ -102,7 +102,12 @@ func (a *Adapter) token(ctx context.Context, team string) (string, error) {
 	if err := json.Unmarshal(raw, &inst); err != nil {
 		return "", fmt.Errorf("decode installation: %w", err)
 	}
-	return a.keys.open(inst.Token, team)
+	token, err := a.keys.open(inst.Token, team)
+	if err != nil {
+		// Unusable until the workspace installs careerbot again: as good as not installed.
+		return "", fmt.Errorf("%w: its stored token cannot be decrypted (was CAREERBOT_SECRET_KEY changed? install again): %v", errNotInstalled, err)
+	}
+	return token, nil
 }
 
 func (k keys) seal(token, team string) (string, error) {

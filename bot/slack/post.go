@@ -49,7 +49,9 @@ func (a *Adapter) post(ctx context.Context, team, channel string, m Message, mor
 	const method = "chat.postMessage"
 	api, err := a.api(ctx, team)
 	if err != nil {
-		return "", apiError(method, err)
+		e := apiError(method, err)
+		e.Unsent = true // no request was made
+		return "", e
 	}
 	opts := append([]goslack.MsgOption{
 		goslack.MsgOptionText(m.Text, false),

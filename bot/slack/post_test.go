@@ -16,6 +16,7 @@ import (
 	"github.com/careerbot/careerbot/bot"
 	"github.com/careerbot/careerbot/bot/slack/slackfake"
 	"github.com/careerbot/careerbot/internal/kv"
+	goslack "github.com/slack-go/slack"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -362,5 +363,32 @@ func TestPostedReplyMentionsNoOne(t *testing.T) {
 				t.Errorf("%q is live in %q", live, s)
 			}
 		}
+	}
+}
+
+// TestPostAfterKeyChange: an installation saved under another CAREERBOT_SECRET_KEY cannot be
+// decrypted; a post to its workspace fails for good, for the whole workspace, and is known not
+// to have been made (no request left), so delivery disables rather than retries in doubt.
+func TestPostAfterKeyChange(t *testing.T) {
+	fake := slackfake.New(t)
+	oauth := func(key string) func(*Config) {
+		return func(c *Config) {
+			c.BotToken, c.ClientID, c.ClientSecret, c.SecretKey = "", "client-id", "client-secret", key
+		}
+	}
+	old := newPoster(t, fake, oauth("the first secret key, long enough"))
+	if err := old.saveInstallation(t.Context(), &goslack.OAuthV2Response{AccessToken: "xoxb-team", BotUserID: "B1",
+		Team: goslack.OAuthV2ResponseTeam{ID: "T9", Name: "Nine"}}); err != nil {
+		t.Fatal(err)
+	}
+	rotated := newPoster(t, fake, oauth("the second secret key, long enough"))
+	rotated.kv = old.kv
+	_, err := rotated.Post(t.Context(), bot.Post{Workspace: "T9", Channel: "C1", Key: "k1", Reply: bot.Reply{Text: "hello"}})
+	var e *APIError
+	if !errors.As(err, &e) || !e.Permanent() || !e.WorkspaceWide() || !e.NotPosted() {
+		t.Fatalf("a post with an undecryptable token: %#v", err)
+	}
+	if fake.Calls("chat.postMessage") != 0 {
+		t.Error("a request was made")
 	}
 }
