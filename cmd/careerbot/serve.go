@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/careerbot/careerbot/bot"
@@ -26,8 +27,22 @@ import (
 // catalogRefresh is how often a replica applies the store's new openings to its search index.
 const catalogRefresh = 30 * time.Second
 
-// shutdownGrace is how long in-flight requests get to finish after SIGINT/SIGTERM.
+// shutdownGrace is how long everything in flight gets to finish after SIGINT/SIGTERM, in all:
+// HTTP requests, follow-ups and the adapters' work share one deadline, so the process is gone
+// well within an orchestrator's grace period (30 s in deploy/).
 const shutdownGrace = 10 * time.Second
+
+// stopClock is the shared deadline of a shutdown, set when it begins.
+type stopClock struct{ at atomic.Int64 }
+
+func (c *stopClock) begin() { c.at.CompareAndSwap(0, time.Now().Add(shutdownGrace).UnixNano()) }
+
+// context returns a context that ends at the shutdown's deadline (from now, when the shutdown
+// has not begun), carrying parent's values but not its end.
+func (c *stopClock) context(parent context.Context) (context.Context, context.CancelFunc) {
+	c.begin()
+	return context.WithDeadline(context.WithoutCancel(parent), time.Unix(0, c.at.Load()))
+}
 
 // runServe runs the bot until ctx is cancelled (SIGINT/SIGTERM), then drains and exits 0.
 func runServe(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) int {
@@ -96,6 +111,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	metrics := web.NewMetrics()
 	jobsCmds := &career.Jobs{Catalog: catalog, Topics: kb, Boards: srcs.boards, Subs: st.subs, Queue: st.queue, Openings: st.jobs}
 	router := newRouter(kb, knowledge.NewLibrary(st, kb), jobsCmds, log, metrics)
+	var stop stopClock // one deadline for everything a shutdown waits for
 	posters := map[bot.Platform]deliver.Poster{}
 	status := &statusSource{st: st, started: time.Now().UTC()}
 	opts := web.Options{
@@ -113,7 +129,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 			return err
 		}
 		defer func() {
-			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+			cctx, cancel := stop.context(ctx)
 			defer cancel()
 			if err := sl.Close(cctx); err != nil {
 				log.Warn("slack follow-ups cut short", "err", err)
@@ -139,7 +155,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 			return err
 		}
 		defer func() {
-			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+			cctx, cancel := stop.context(ctx)
 			defer cancel()
 			if err := dc.Close(cctx); err != nil {
 				log.Warn("discord follow-ups cut short", "err", err)
@@ -209,7 +225,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		} else {
 			log.Warn("careerbot cannot go on; shutting down", "grace", shutdownGrace.String())
 		}
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+		sctx, cancel := stop.context(ctx)
 		defer cancel()
 		if err := srv.Shutdown(sctx); err != nil {
 			return fmt.Errorf("shutdown: %w", err)
