@@ -39,9 +39,21 @@ func ParseTopic(file string, data []byte) (Topic, error) {
 	}
 	t.File = file
 	t.Summary = strings.Join(strings.Fields(t.Summary), " ")
+	for i := range t.Quiz {
+		q := &t.Quiz[i]
+		q.Question = oneLine(q.Question)
+		q.Answer = oneLine(q.Answer)
+		q.Explanation = oneLine(q.Explanation)
+		for j := range q.Options {
+			q.Options[j] = oneLine(q.Options[j])
+		}
+	}
 	t.Sections = splitSections(string(body))
 	return t, nil
 }
+
+// oneLine collapses the runs of white space a folded YAML scalar keeps into single spaces.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // splitSections cuts a Markdown body at its level-two headings. Text before the first heading, if
 // any, becomes a section with an empty heading so that validation can report it.

@@ -62,6 +62,12 @@ const (
 	MaxSummary = 300
 	MaxSection = 1000
 	MaxTitle   = 80
+
+	MaxQuestion    = 300
+	MaxOption      = 160
+	MaxExplanation = 600
+	MinOptions     = 3
+	MaxOptions     = 4
 )
 
 // Category groups topics in the index.
@@ -96,6 +102,26 @@ func (r Reference) String() string {
 	return b.String()
 }
 
+// Question is one multiple-choice quiz question on a topic. Answer repeats the text of the one
+// correct option exactly, so a question reads on its own in the file and lint can check that
+// exactly one option is right.
+type Question struct {
+	Question    string   `yaml:"question"`
+	Options     []string `yaml:"options"`
+	Answer      string   `yaml:"answer"`
+	Explanation string   `yaml:"explanation"`
+}
+
+// Correct returns the index of the correct option, or -1 when no option is the answer.
+func (q Question) Correct() int {
+	for i, o := range q.Options {
+		if o == q.Answer {
+			return i
+		}
+	}
+	return -1
+}
+
 // Section is one titled part of a topic's body, in the topic's Markdown subset.
 type Section struct {
 	Heading string
@@ -113,6 +139,8 @@ type Topic struct {
 	Related    []string    `yaml:"related"`
 	Roles      []string    `yaml:"roles"`
 	References []Reference `yaml:"references"`
+	// Quiz is the topic's multiple-choice questions, in the order they were written.
+	Quiz []Question `yaml:"quiz"`
 
 	// Sections is the body, split at its level-two headings.
 	Sections []Section `yaml:"-"`

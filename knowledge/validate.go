@@ -152,6 +152,54 @@ func checkTopic(t *Topic) []string {
 	}
 
 	bad = append(bad, checkSections(t.Sections)...)
+	bad = append(bad, checkQuiz(t.Quiz)...)
+	return bad
+}
+
+// checkQuiz requires every question to have a text, three or four distinct options of which
+// exactly one is the answer, and an explanation, each within size.
+func checkQuiz(quiz []Question) []string {
+	var bad []string
+	for i, q := range quiz {
+		fail := func(format string, args ...any) {
+			bad = append(bad, fmt.Sprintf("quiz question %d: ", i+1)+fmt.Sprintf(format, args...))
+		}
+		switch n := utf8.RuneCountInString(q.Question); {
+		case n == 0:
+			fail("question is missing")
+		case n > MaxQuestion:
+			fail("question is %d characters, the limit is %d", n, MaxQuestion)
+		}
+		if n := len(q.Options); n < MinOptions || n > MaxOptions {
+			fail("has %d options, it needs %d or %d", n, MinOptions, MaxOptions)
+		}
+		seen := make(map[string]bool, len(q.Options))
+		correct := 0
+		for _, o := range q.Options {
+			switch n := utf8.RuneCountInString(o); {
+			case n == 0:
+				fail("an option is empty")
+			case n > MaxOption:
+				fail("option %q is %d characters, the limit is %d", o, n, MaxOption)
+			}
+			if seen[strings.ToLower(o)] {
+				fail("option %q appears twice", o)
+			}
+			seen[strings.ToLower(o)] = true
+			if o == q.Answer {
+				correct++
+			}
+		}
+		if correct != 1 {
+			fail("answer %q must be exactly one of the options (it matches %d)", q.Answer, correct)
+		}
+		switch n := utf8.RuneCountInString(q.Explanation); {
+		case n == 0:
+			fail("explanation is missing: say why the answer is right")
+		case n > MaxExplanation:
+			fail("explanation is %d characters, the limit is %d", n, MaxExplanation)
+		}
+	}
 	return bad
 }
 
