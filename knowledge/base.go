@@ -61,14 +61,15 @@ func Load(fsys fs.FS) (*Base, error) {
 	if err != nil {
 		return nil, err
 	}
-	problems = append(problems, Validate(topics)...)
+	problems = Errors(append(problems, Validate(topics)...))
 	if len(problems) > 0 {
 		return nil, &InvalidError{Problems: problems}
 	}
 	return New(topics), nil
 }
 
-// Lint reads and validates every topic file in fsys and returns all problems found.
+// Lint reads and validates every topic file in fsys and returns all problems found, warnings
+// included (see Errors).
 func Lint(fsys fs.FS) ([]Problem, error) {
 	topics, problems, err := readTopics(fsys)
 	if err != nil {

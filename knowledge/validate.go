@@ -9,13 +9,31 @@ import (
 	"unicode/utf8"
 )
 
-// Problem is one reason a topic file is not acceptable.
+// Problem is one reason a topic file is not acceptable or, when Warning is set, something lint
+// points out that does not stop the base from loading.
 type Problem struct {
-	File   string
-	Reason string
+	File    string
+	Reason  string
+	Warning bool
 }
 
-func (p Problem) String() string { return p.File + ": " + p.Reason }
+func (p Problem) String() string {
+	if p.Warning {
+		return p.File + ": warning: " + p.Reason
+	}
+	return p.File + ": " + p.Reason
+}
+
+// Errors returns the problems that are not warnings.
+func Errors(problems []Problem) []Problem {
+	var out []Problem
+	for _, p := range problems {
+		if !p.Warning {
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
@@ -28,8 +46,9 @@ const (
 )
 
 // Validate checks a set of topics, each on its own and against the others (unique ids, related
-// links that exist, aliases that name one topic only). It returns every problem it finds, sorted
-// by file, so that a lint run reports them all at once.
+// links that exist, aliases that name one topic only, no alias that is another topic's id or
+// title). It returns every problem it finds, sorted by file, so that a lint run reports them all
+// at once, and warns about related links that are one-way.
 func Validate(topics []Topic) []Problem {
 	var problems []Problem
 	add := func(t *Topic, format string, args ...any) {
@@ -61,21 +80,30 @@ func Validate(topics []Topic) []Problem {
 		keys[k] = t
 	}
 
+	// Ids and titles first, so an alias that takes another topic's name is reported on the
+	// topic with the alias, whatever the file order.
+	for i := range topics {
+		claim(&topics[i], topics[i].ID, "id")
+		claim(&topics[i], topics[i].Title, "title")
+	}
 	for i := range topics {
 		t := &topics[i]
 		for _, reason := range checkTopic(t) {
 			add(t, "%s", reason)
 		}
-		claim(t, t.ID, "id")
-		claim(t, t.Title, "title")
 		for _, a := range t.Aliases {
 			claim(t, a, "alias")
 		}
 		for _, r := range t.Related {
-			if r == t.ID {
+			other, ok := byID[r]
+			switch {
+			case r == t.ID:
 				add(t, "related lists the topic itself")
-			} else if _, ok := byID[r]; !ok {
+			case !ok:
 				add(t, "related topic %q does not exist", r)
+			case !slices.Contains(other.Related, t.ID):
+				problems = append(problems, Problem{File: t.File, Warning: true,
+					Reason: fmt.Sprintf("related link to %s is one-way: %s does not list %s", r, other.File, t.ID)})
 			}
 		}
 	}
@@ -118,6 +146,8 @@ func checkTopic(t *Topic) []string {
 		fail("summary is missing")
 	case n > MaxSummary:
 		fail("summary is %d characters, the limit is %d", n, MaxSummary)
+	case repeatsTitle(t.Summary, t.Title, t.ID):
+		fail("summary merely repeats the title: say what %s is and why it matters", t.Title)
 	}
 
 	if len(t.Related) < 2 {
@@ -201,6 +231,25 @@ func checkQuiz(quiz []Question) []string {
 		}
 	}
 	return bad
+}
+
+// minSummaryWords is how many words a summary needs beyond those of the title and id, stop words
+// left out, to be saying something about the topic.
+const minSummaryWords = 5
+
+// repeatsTitle reports whether a summary says little more than the topic's name.
+func repeatsTitle(summary, title, id string) bool {
+	name := make(map[string]bool)
+	for _, w := range terms(title + " " + strings.ReplaceAll(id, "-", " ")) {
+		name[w] = true
+	}
+	extra := make(map[string]bool)
+	for _, w := range terms(summary) {
+		if !name[w] {
+			extra[w] = true
+		}
+	}
+	return len(extra) < minSummaryWords
 }
 
 // checkSections requires exactly the four sections, in order, each present and within size.

@@ -16,7 +16,7 @@ aliases: [` + id + ` alias]
 category: consensus
 level: intermediate
 summary: >-
-  A short summary of ` + id + `.
+  A short summary of ` + id + ` that says what it is, how it works and why it matters.
 related: [` + related + `]
 roles: [sre]
 references:
@@ -96,7 +96,7 @@ func TestLintFindsProblems(t *testing.T) {
 		{"reference with a bad url", func(s string) string {
 			return strings.Replace(s, "https://example.org/paper.pdf", "javascript:alert(1)", 1)
 		}, "not an http(s) URL"},
-		{"over-long summary", func(s string) string { return strings.Replace(s, "A short summary of one.", long, 1) }, "summary is 349 characters, the limit is 300"},
+		{"over-long summary", func(s string) string { return strings.Replace(s, "A short summary of one that says what it is, how it works and why it matters.", long, 1) }, "summary is 349 characters, the limit is 300"},
 		{"missing section", func(s string) string { return strings.Replace(s, "## Example", "## Examples", 1) }, "sections must be exactly"},
 		{"over-long section", func(s string) string { return strings.Replace(s, "- Words.", "- "+strings.Repeat("w", 1001), 1) }, `section "Pitfalls" is 1003 characters`},
 		{"text before the first section", func(s string) string { return strings.Replace(s, "---\n\n## How", "---\nIntro.\n\n## How", 1) }, "text before the first section heading"},
@@ -111,6 +111,21 @@ func TestLintFindsProblems(t *testing.T) {
 		{"no front matter", func(s string) string { return strings.TrimPrefix(s, "---\n") }, "no front matter"},
 		{"unclosed front matter", func(s string) string { return strings.Replace(s, "---\n\n## How", "\n## How", 1) }, "not closed"},
 		{"broken yaml", func(s string) string { return strings.Replace(s, "aliases: [one alias]", "aliases: [one alias", 1) }, "front matter:"},
+		{"alias that is another topic's id", func(s string) string { return strings.Replace(s, "aliases: [one alias]", "aliases: [two]", 1) }, `alias "two" is already a name of two.md`},
+		{"alias that is another topic's title", func(s string) string {
+			return strings.Replace(s, "aliases: [one alias]", "aliases: [topic three]", 1)
+		}, "is already a name of three.md"},
+		{"summary that repeats the title", func(s string) string {
+			return strings.Replace(s, "A short summary of one that says what it is, how it works and why it matters.", "Topic one: the one topic.", 1)
+		}, "summary merely repeats the title"},
+		{"quiz answer not an option", withQuiz(`[a, b, c]`, "d"), `answer "d" must be exactly one of the options (it matches 0)`},
+		{"quiz with two options", withQuiz(`[a, b]`, "a"), "has 2 options, it needs 3 or 4"},
+		{"quiz with five options", withQuiz(`[a, b, c, d, e]`, "a"), "has 5 options"},
+		{"quiz with a repeated option", withQuiz(`[a, b, A]`, "b"), `option "A" appears twice`},
+		{"quiz answer matching twice", withQuiz(`[a, a, b]`, "a"), "it matches 2"},
+		{"quiz without explanation", func(s string) string {
+			return strings.Replace(withQuiz(`[a, b, c]`, "a")(s), "    explanation: Because.\n", "", 1)
+		}, "explanation is missing"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -136,6 +151,52 @@ func TestLintFindsProblems(t *testing.T) {
 				t.Errorf("Load = %v, want an *InvalidError", err)
 			}
 		})
+	}
+}
+
+// withQuiz adds a one-question quiz with these options and answer to a topic file.
+func withQuiz(options, answer string) func(string) string {
+	return func(s string) string {
+		quiz := "quiz:\n  - question: Which?\n    options: " + options + "\n    answer: " + answer + "\n    explanation: Because.\n---\n\n## How"
+		return strings.Replace(s, "---\n\n## How", quiz, 1)
+	}
+}
+
+func TestLintWarnsOnOneWayLinks(t *testing.T) {
+	fsys := validFS()
+	fsys["two.md"] = topicFile("two", "three, four", nil)
+	fsys["four.md"] = topicFile("four", "two, three", nil)
+	problems, err := Lint(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var warned bool
+	for _, p := range problems {
+		if !p.Warning {
+			t.Errorf("unexpected error: %v", p)
+		}
+		if p.File == "one.md" && strings.Contains(p.Reason, "one-way: two.md does not list one") {
+			warned = true
+		}
+	}
+	if !warned {
+		t.Errorf("no warning for one.md's one-way link to two: %v", problems)
+	}
+	if _, err := Load(fsys); err != nil {
+		t.Errorf("warnings kept the base from loading: %v", err)
+	}
+}
+
+func TestLintQuiz(t *testing.T) {
+	fsys := validFS()
+	fsys["one.md"] = topicFile("one", "two, three", withQuiz(`[a, "b: yes", c]`, `"b: yes"`))
+	kb, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp, _ := kb.Topic("one")
+	if len(tp.Quiz) != 1 || tp.Quiz[0].Correct() != 1 {
+		t.Errorf("quiz = %+v, want one question whose second option is right", tp.Quiz)
 	}
 }
 

@@ -78,9 +78,15 @@ func runKnowledge(args []string, stdout, stderr io.Writer) int {
 	for _, p := range problems {
 		fmt.Fprintln(stdout, p)
 	}
-	if len(problems) > 0 {
-		fmt.Fprintf(stderr, "%d problem(s)\n", len(problems))
+	errs, warnings := len(knowledge.Errors(problems)), 0
+	warnings = len(problems) - errs
+	if errs > 0 {
+		fmt.Fprintf(stderr, "%d problem(s), %d warning(s)\n", errs, warnings)
 		return exitFail
+	}
+	if warnings > 0 {
+		fmt.Fprintf(stdout, "ok: every topic file is valid (%d warning(s))\n", warnings)
+		return exitOK
 	}
 	fmt.Fprintln(stdout, "ok: every topic file is valid")
 	return exitOK
