@@ -96,7 +96,9 @@ func TestLintFindsProblems(t *testing.T) {
 		{"reference with a bad url", func(s string) string {
 			return strings.Replace(s, "https://example.org/paper.pdf", "javascript:alert(1)", 1)
 		}, "not an http(s) URL"},
-		{"over-long summary", func(s string) string { return strings.Replace(s, "A short summary of one that says what it is, how it works and why it matters.", long, 1) }, "summary is 349 characters, the limit is 300"},
+		{"over-long summary", func(s string) string {
+			return strings.Replace(s, "A short summary of one that says what it is, how it works and why it matters.", long, 1)
+		}, "summary is 349 characters, the limit is 300"},
 		{"missing section", func(s string) string { return strings.Replace(s, "## Example", "## Examples", 1) }, "sections must be exactly"},
 		{"over-long section", func(s string) string { return strings.Replace(s, "- Words.", "- "+strings.Repeat("w", 1001), 1) }, `section "Pitfalls" is 1003 characters`},
 		{"text before the first section", func(s string) string { return strings.Replace(s, "---\n\n## How", "---\nIntro.\n\n## How", 1) }, "text before the first section heading"},
