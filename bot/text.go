@@ -22,6 +22,12 @@ func Quote(s string, n int) string {
 	return "“" + Shorten(s, n) + "”"
 }
 
+// QuoteSingle is Quote with single quotation marks, for a quote inside a title.
+func QuoteSingle(s string, n int) string {
+	s = quoteMarks.Replace(Clean(s))
+	return "‘" + Shorten(s, n) + "’"
+}
+
 // JoinOr joins items as "a, b or c".
 func JoinOr(items []string) string {
 	switch len(items) {

@@ -74,9 +74,9 @@ func (l *Library) Share(ctx context.Context, s Share) (Material, bool, error) {
 	return stored, created, nil
 }
 
-// GuessTopic finds the topic a link is about from the words of its URL's path and its note, or
-// nil when nothing matches with confidence. The host is left out (it names a site, not a
-// subject), and so are numbers and file extensions.
+// GuessTopic finds the topic a link is about from the words of its URL's path and its note: the
+// topic whose name they mention (see Base.Mentioned), or nil when they name none. The host is
+// left out (it names a site, not a subject), and so are numbers and file extensions.
 func (l *Library) GuessTopic(link, note string) *Topic {
 	var words []string
 	if u, err := url.Parse(link); err == nil {
@@ -90,7 +90,7 @@ func (l *Library) GuessTopic(link, note string) *Topic {
 	if text == "" {
 		return nil
 	}
-	return l.kb.Resolve(text).Topic
+	return l.kb.Mentioned(text)
 }
 
 // urlNoise are path words that say nothing about a link's subject.

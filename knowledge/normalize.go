@@ -73,13 +73,13 @@ func singular(w string) string {
 var stopwords = map[string]bool{
 	"a": true, "about": true, "an": true, "and": true, "are": true, "as": true, "at": true,
 	"be": true, "between": true, "by": true, "can": true, "could": true, "did": true, "do": true,
-	"does": true, "explain": true, "for": true, "from": true, "how": true, "i": true, "if": true,
-	"in": true, "into": true, "is": true, "it": true, "its": true, "me": true, "my": true,
+	"does": true, "during": true, "explain": true, "for": true, "from": true, "get": true, "happen": true, "happens": true, "how": true, "i": true, "if": true,
+	"in": true, "into": true, "is": true, "it": true, "its": true, "me": true, "mean": true, "means": true, "my": true,
 	"of": true, "on": true, "or": true, "should": true, "so": true, "tell": true, "than": true,
 	"that": true, "the": true, "their": true, "them": true, "then": true, "there": true,
 	"these": true, "they": true, "this": true, "to": true, "use": true, "used": true, "using": true,
 	"was": true, "we": true, "what": true, "whats": true, "when": true, "where": true,
-	"which": true, "who": true, "why": true, "will": true, "with": true, "would": true,
+	"which": true, "who": true, "why": true, "will": true, "with": true, "work": true, "works": true, "would": true,
 	"you": true, "your": true,
 }
 

@@ -41,6 +41,10 @@ type Resolution struct {
 	Topic       *Topic
 	Match       MatchKind
 	Suggestions []*Topic
+	// Guess says the suggestions come only from a full-text search that was too weak to answer
+	// with: the query's words are in those topics, but none is about what was asked. When false,
+	// the first suggestions are names within a few letters of the query ("did you mean").
+	Guess bool
 }
 
 // Resolve finds the topic a user means. It tries the id, the title, an alias, their normalised
@@ -70,9 +74,12 @@ func (b *Base) Resolve(query string) Resolution {
 	}
 
 	qterms := terms(q)
-	hits := b.search.rank(qterms, maxSuggestions)
-	if len(hits) > 0 && confident(hits[0], qterms) {
-		return Resolution{Topic: hits[0].topic, Match: MatchFullText}
+	if t := b.mentionedAnswer(bare, qterms); t != nil {
+		return Resolution{Topic: t, Match: MatchFullText}
+	}
+	hits := b.search.rank(qterms, fullTextCandidates)
+	if h, ok := confident(hits, qterms); ok {
+		return Resolution{Topic: h.topic, Match: MatchFullText}
 	}
 	var sugg []*Topic
 	add := func(t *Topic) {
@@ -91,7 +98,7 @@ func (b *Base) Resolve(query string) Resolution {
 	for _, h := range hits {
 		add(h.topic)
 	}
-	return Resolution{Suggestions: sugg}
+	return Resolution{Suggestions: sugg, Guess: len(near) == 0 && len(sugg) > 0}
 }
 
 // Exact resolves q by its exact or normalised forms only (id, title, alias), never by a typo or
@@ -110,6 +117,77 @@ func (b *Base) Exact(q string) (*Topic, bool) {
 	return t, ok
 }
 
+// maxNameWords bounds the names Mentioned looks for; no id, title or alias is longer.
+const maxNameWords = 8
+
+// Mentioned returns the topic whose id, title or alias appears in text as whole words ("great
+// talk on vector clocks" mentions Vector clocks), preferring the longest name mentioned, or nil
+// when text names no topic or names two different ones equally long. Words around the name do
+// not matter, which is what tagging a shared link needs; answering a question is Resolve's job.
+func (b *Base) Mentioned(text string) *Topic {
+	t, _ := b.mentioned(text)
+	return t
+}
+
+// mentioned is Mentioned that also returns the name found, normalised.
+func (b *Base) mentioned(text string) (*Topic, string) {
+	words := strings.Fields(normalize(truncate(text, MaxQuery)))
+	var (
+		found *Topic
+		name  string
+		size  int
+		tie   bool
+	)
+	for i := range words {
+		for n := min(maxNameWords, len(words)-i); n >= 1 && n >= size; n-- {
+			key := strings.Join(words[i:i+n], " ")
+			t, ok := b.norm[key]
+			if !ok {
+				continue
+			}
+			switch {
+			case n > size:
+				found, name, size, tie = t, key, n, false
+			case t != found:
+				tie = true
+			}
+			break
+		}
+	}
+	if tie {
+		return nil, ""
+	}
+	return found, name
+}
+
+// mentionedAnswer returns the topic a question names when the name is most of the question:
+// "how do I avoid a retry storm" names Retries with two of its three terms. A name that is a
+// small part of the query ("rafts of wood and paddles") answers nothing.
+func (b *Base) mentionedAnswer(q string, qterms []string) *Topic {
+	t, name := b.mentioned(q)
+	if t == nil {
+		return nil
+	}
+	in := make(map[string]bool)
+	for _, w := range terms(name) {
+		in[w] = true
+	}
+	distinct := make(map[string]bool, len(qterms))
+	covered := 0
+	for _, w := range qterms {
+		if !distinct[w] {
+			distinct[w] = true
+			if in[w] {
+				covered++
+			}
+		}
+	}
+	if 3*covered < 2*len(distinct) {
+		return nil
+	}
+	return t
+}
+
 // lookup tries the exact forms: id, then title or alias, case-insensitively.
 func (b *Base) lookup(q string) (Resolution, bool) {
 	lower := strings.ToLower(q)
@@ -125,15 +203,51 @@ func (b *Base) lookup(q string) (Resolution, bool) {
 	return Resolution{}, false
 }
 
-// confident decides whether the best full-text hit answers the query: it must contain at least
-// half of the query's distinct terms. Below that, the user gets suggestions rather than a topic
-// that only shares a word with the question.
-func confident(h hit, qterms []string) bool {
+// Thresholds for trusting a full-text hit; see confident.
+const (
+	// minNamed is the share of a query's weight that must be in the best topic's title, id,
+	// aliases or summary.
+	minNamed = 0.6
+	// minLead is how far the answer's score must lead any other hit's, as a ratio, unless it
+	// leads that hit by minNamedLead in how much of the query it names.
+	minLead      = 1.2
+	minNamedLead = 0.25
+)
+
+// fullTextCandidates is how many of the best full-text hits confident weighs against each other.
+const fullTextCandidates = 5
+
+// confident picks the full-text hit that answers the query, if one does. A topic that merely
+// mentions the query's words in its body is not an answer: the words that carry most of the
+// query's weight (its rare terms) must be in what the topic says it is about (title, id,
+// aliases, summary), all of the query's distinct terms but one in four must be in the topic, and
+// no other hit may come close to it both in what it names and in score. Failing that, the user
+// is told there is no topic and offered the closest ones as guesses, which is better than a
+// confident wrong answer.
+func confident(hits []hit, qterms []string) (hit, bool) {
 	distinct := make(map[string]bool, len(qterms))
 	for _, t := range qterms {
 		distinct[t] = true
 	}
-	return len(distinct) > 0 && 2*h.matched >= len(distinct)
+	var best hit
+	found := false
+	for _, h := range hits {
+		if h.matched < len(distinct)-len(distinct)/4 || h.named < minNamed {
+			continue
+		}
+		if !found || h.score > best.score {
+			best, found = h, true
+		}
+	}
+	if !found {
+		return hit{}, false
+	}
+	for _, h := range hits {
+		if h.topic != best.topic && h.named+minNamedLead > best.named && h.score*minLead > best.score {
+			return hit{}, false
+		}
+	}
+	return best, true
 }
 
 // Suggest returns up to n topics for a partial or misspelled input, best first: an exact name,

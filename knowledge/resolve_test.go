@@ -3,6 +3,7 @@ package knowledge
 import (
 	"bufio"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -285,5 +286,48 @@ func TestResolveReadsABoundedPrefix(t *testing.T) {
 	}
 	if got := truncate("ééé", 3); got != "é" {
 		t.Errorf("truncate split a rune: %q", got)
+	}
+}
+
+// TestResolveOwnEval runs every file in testdata/eval: for each topic a typo, an abbreviation
+// and a question, and the precision lines that must get no topic ("-"). At least 95% of the
+// lines that name a topic must resolve to it; every "-" line must resolve to nothing.
+func TestResolveOwnEval(t *testing.T) {
+	kb := builtin(t)
+	files, err := filepath.Glob("testdata/eval/*.tsv")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no eval files: %v", err)
+	}
+	var lines, right, none int
+	for _, file := range files {
+		for _, row := range readTSV(t, file) {
+			query, want := row[0], row[1]
+			res := kb.Resolve(query)
+			if want == "-" {
+				none++
+				if res.Topic != nil {
+					t.Errorf("%s: %q resolved to %s (%s), want no topic", file, query, res.Topic.ID, res.Match)
+				}
+				continue
+			}
+			if _, ok := kb.Topic(want); !ok {
+				t.Errorf("%s: %q expects %s, which is not a topic", file, query, want)
+				continue
+			}
+			lines++
+			switch {
+			case res.Topic == nil:
+				t.Logf("%s: %q: no topic, suggestions %v, want %s", file, query, ids(res.Suggestions), want)
+			case res.Topic.ID != want:
+				t.Logf("%s: %q resolved to %s (%s), want %s", file, query, res.Topic.ID, res.Match, want)
+			default:
+				right++
+			}
+		}
+	}
+	ratio := float64(right) / float64(max(lines, 1))
+	t.Logf("own eval: %d of %d lines right (%.1f%%); %d must-not-resolve lines", right, lines, 100*ratio, none)
+	if ratio < 0.95 {
+		t.Errorf("only %.1f%% of own eval lines resolved right, want at least 95%%", 100*ratio)
 	}
 }

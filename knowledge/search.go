@@ -23,8 +23,9 @@ const (
 )
 
 type posting struct {
-	doc int32
-	tf  float32
+	doc  int32
+	tf   float32
+	name bool // the term is in the topic's title, id, aliases or summary: what it is about
 }
 
 // index is an inverted index over topics, ranked with BM25.
@@ -40,6 +41,10 @@ type hit struct {
 	topic   *Topic
 	score   float64
 	matched int // distinct query terms found in the document
+	// named is the share of the query's weight (the sum of its distinct terms' idf, a term no
+	// topic has counting as the rarest) carried by terms in the topic's title, id, aliases or
+	// summary: how much of what the query is about the topic says it is about.
+	named float64
 }
 
 func newIndex(topics []*Topic) *index {
@@ -53,10 +58,14 @@ func newIndex(topics []*Topic) *index {
 	var total float64
 	for d, t := range topics {
 		tf := make(map[string]float32)
+		named := make(map[string]bool)
 		add := func(text string, weight float32) {
 			for _, term := range terms(text) {
 				tf[term] += weight
 				lengths[d] += float64(weight)
+				if weight > weightBody {
+					named[term] = true
+				}
 			}
 		}
 		add(t.Title, weightTitle)
@@ -69,7 +78,7 @@ func newIndex(topics []*Topic) *index {
 			add(s.Body, weightBody)
 		}
 		for term, n := range tf {
-			ix.postings[term] = append(ix.postings[term], posting{doc: int32(d), tf: n})
+			ix.postings[term] = append(ix.postings[term], posting{doc: int32(d), tf: n, name: named[term]})
 		}
 		total += lengths[d]
 	}
@@ -85,28 +94,43 @@ func newIndex(topics []*Topic) *index {
 	return ix
 }
 
+// unknownIDF is the weight of a term no topic contains: that of the rarest possible term.
+func (ix *index) unknownIDF() float64 {
+	n := float64(len(ix.docs))
+	return math.Log(1 + (n+0.5)/0.5)
+}
+
 // rank scores every document against the query terms and returns the best limit hits, best
 // first. Terms are de-duplicated; unknown terms score nothing.
 func (ix *index) rank(query []string, limit int) []hit {
 	scores := make([]float64, len(ix.docs))
 	matched := make([]int, len(ix.docs))
+	named := make([]float64, len(ix.docs))
 	seen := make(map[string]bool, len(query))
+	var weight float64
 	for _, term := range query {
 		if seen[term] {
 			continue
 		}
 		seen[term] = true
-		idf := ix.idf[term]
+		idf, known := ix.idf[term]
+		if !known {
+			idf = ix.unknownIDF()
+		}
+		weight += idf
 		for _, p := range ix.postings[term] {
 			tf := float64(p.tf)
 			scores[p.doc] += idf * tf * (bm25K1 + 1) / (tf + ix.norm[p.doc])
 			matched[p.doc]++
+			if p.name {
+				named[p.doc] += idf
+			}
 		}
 	}
 	var hits []hit
 	for d, s := range scores {
 		if s > 0 {
-			hits = append(hits, hit{topic: ix.docs[d], score: s, matched: matched[d]})
+			hits = append(hits, hit{topic: ix.docs[d], score: s, matched: matched[d], named: named[d] / weight})
 		}
 	}
 	slices.SortFunc(hits, func(a, b hit) int {

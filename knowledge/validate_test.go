@@ -16,7 +16,7 @@ aliases: [` + id + ` alias]
 category: consensus
 level: intermediate
 summary: >-
-  A short summary of ` + id + ` that says what it is, how it works and why it matters.
+  A short summary of ` + id + `: the idea, the mechanism and the cost it brings.
 related: [` + related + `]
 roles: [sre]
 references:
@@ -97,7 +97,7 @@ func TestLintFindsProblems(t *testing.T) {
 			return strings.Replace(s, "https://example.org/paper.pdf", "javascript:alert(1)", 1)
 		}, "not an http(s) URL"},
 		{"over-long summary", func(s string) string {
-			return strings.Replace(s, "A short summary of one that says what it is, how it works and why it matters.", long, 1)
+			return strings.Replace(s, "A short summary of one: the idea, the mechanism and the cost it brings.", long, 1)
 		}, "summary is 349 characters, the limit is 300"},
 		{"missing section", func(s string) string { return strings.Replace(s, "## Example", "## Examples", 1) }, "sections must be exactly"},
 		{"over-long section", func(s string) string { return strings.Replace(s, "- Words.", "- "+strings.Repeat("w", 1001), 1) }, `section "Pitfalls" is 1003 characters`},
@@ -118,7 +118,7 @@ func TestLintFindsProblems(t *testing.T) {
 			return strings.Replace(s, "aliases: [one alias]", "aliases: [topic three]", 1)
 		}, "is already a name of three.md"},
 		{"summary that repeats the title", func(s string) string {
-			return strings.Replace(s, "A short summary of one that says what it is, how it works and why it matters.", "Topic one: the one topic.", 1)
+			return strings.Replace(s, "A short summary of one: the idea, the mechanism and the cost it brings.", "Topic one: the one topic.", 1)
 		}, "summary merely repeats the title"},
 		{"quiz answer not an option", withQuiz(`[a, b, c]`, "d"), `answer "d" must be exactly one of the options (it matches 0)`},
 		{"quiz with two options", withQuiz(`[a, b]`, "a"), "has 2 options, it needs 3 or 4"},

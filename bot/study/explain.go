@@ -51,7 +51,7 @@ func (h *explainHandler) Handle(ctx context.Context, cmd bot.Command) (bot.Reply
 	}
 	res := h.kb.Resolve(query)
 	if res.Topic == nil {
-		return noTopic(query, res.Suggestions), nil
+		return noTopic(query, res), nil
 	}
 	r := bot.Reply{Stock: h.stock[res.Topic.ID]}
 	switch res.Match {
@@ -113,20 +113,25 @@ func roleNames(ids []string) string {
 	return strings.Join(names, ", ")
 }
 
-// noTopic answers a query that matched nothing, with what to try instead.
-func noTopic(query string, suggestions []*knowledge.Topic) bot.Reply {
+// noTopic answers a query no topic is about, honestly: it says so, and offers the closest topics
+// as what they are, either a near spelling ("did you mean") or a guess from shared words.
+func noTopic(query string, res knowledge.Resolution) bot.Reply {
 	r := bot.Reply{
-		Title:    "No topic matches " + bot.Quote(query, 60),
+		Title:    "No topic on " + bot.QuoteSingle(query, 60) + " yet",
 		NotFound: true,
 	}
-	if len(suggestions) == 0 {
+	if len(res.Suggestions) == 0 {
 		r.Text = "Nothing in the knowledge base is close to that. `/topics` lists every topic by category."
+		return r
+	}
+	titles := make([]string, len(res.Suggestions))
+	for i, t := range res.Suggestions {
+		titles[i] = fmt.Sprintf("**%s** (`/explain %s`)", t.Title, t.ID)
+		r.Buttons = append(r.Buttons, bot.Button{Label: t.Title, Action: bot.Action{Command: "explain", Args: t.ID}})
+	}
+	if res.Guess {
+		r.Text = "The closest topics, as a guess: " + bot.JoinOr(titles) + ". `/topics` lists every topic by category."
 	} else {
-		titles := make([]string, len(suggestions))
-		for i, t := range suggestions {
-			titles[i] = fmt.Sprintf("**%s** (`/explain %s`)", t.Title, t.ID)
-			r.Buttons = append(r.Buttons, bot.Button{Label: t.Title, Action: bot.Action{Command: "explain", Args: t.ID}})
-		}
 		r.Text = "Did you mean " + bot.JoinOr(titles) + "? `/topics` lists every topic by category."
 	}
 	return r

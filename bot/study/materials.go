@@ -179,7 +179,7 @@ func (h materialHandlers) list(ctx context.Context, ws string, cmd bot.Command) 
 	if query := cmd.Option("topic"); query != "" {
 		res := h.kb.Resolve(query)
 		if res.Topic == nil {
-			r := noTopic(query, res.Suggestions)
+			r := noTopic(query, res)
 			for i := range r.Buttons {
 				r.Buttons[i].Action.Command = "materials"
 			}

@@ -54,7 +54,7 @@ func TestExplain(t *testing.T) {
 		{"by alias", "2pc", "Two-phase commit (2PC)", false, "/explain two-phase-commit"},
 		{"question", "how does raft elect a leader", "Raft consensus algorithm", false, "Best match for “how does raft elect a leader”"},
 		{"typo", "kuberentes", "Kubernetes", false, "Best match for “kuberentes”"},
-		{"unknown", "banana bread", "No topic matches “banana bread”", true, ""},
+		{"unknown", "banana bread", "No topic on ‘banana bread’ yet", true, ""},
 		{"empty", "", "What should careerbot explain?", false, ""},
 		{"control characters only", "\x00\x01\u202e", "What should careerbot explain?", false, ""},
 	}
@@ -226,5 +226,18 @@ func BenchmarkExplain(b *testing.B) {
 				_ = bot.PlainText(dispatch(r, "explain", bc.query), "careerbot ")
 			}
 		})
+	}
+}
+
+// TestExplainIsHonest shows a term the knowledge base lacks getting "no topic yet" with guesses,
+// not the topic that happens to share a word with it.
+func TestExplainIsHonest(t *testing.T) {
+	r, _, _ := newTestRouter(t)
+	got := dispatch(r, "explain", "operating system scheduler")
+	if !got.NotFound || got.Title != "No topic on ‘operating system scheduler’ yet" {
+		t.Fatalf("title %q notFound %v, want the honest no-topic answer", got.Title, got.NotFound)
+	}
+	if !strings.Contains(got.Text, "as a guess") || len(got.Buttons) == 0 {
+		t.Errorf("text %q with %d buttons, want guesses offered as guesses", got.Text, len(got.Buttons))
 	}
 }

@@ -39,7 +39,7 @@ func TestCLI(t *testing.T) {
 		{name: "unknown flag", args: []string{"--verbose"}, code: 2, stderrHas: "unknown flag --verbose"},
 		{name: "explain", args: []string{"explain", "consistency"}, code: 0, stdout: "Consistency models\n"},
 		{name: "explain a question", args: []string{"explain", "how", "does", "raft", "elect", "a", "leader"}, code: 0, stdout: "Raft consensus algorithm\n"},
-		{name: "explain unknown", args: []string{"explain", "banana", "bread"}, code: 1, stdout: "No topic matches"},
+		{name: "explain unknown", args: []string{"explain", "banana", "bread"}, code: 1, stdout: "No topic on ‘banana bread’ yet"},
 		{name: "explain nothing", args: []string{"explain"}, code: 0, stdout: "What should careerbot explain?"},
 		{name: "explain help", args: []string{"explain", "--help"}, code: 0, stderrHas: "Usage: careerbot explain"},
 		{name: "explain bad flag", args: []string{"explain", "--deep", "raft"}, code: 2, stderrHas: "flag provided but not defined: -deep"},
