@@ -25,3 +25,8 @@ func TestContract(t *testing.T) {
 	db := open(t)
 	storetest.Run(t, func(*testing.T) knowledge.MaterialStore { return boltstore.New(db) })
 }
+
+func TestQuizContract(t *testing.T) {
+	db := open(t)
+	storetest.RunQuiz(t, func(*testing.T) knowledge.QuizStore { return boltstore.New(db) })
+}

@@ -20,3 +20,13 @@ func TestContractOnCluster(t *testing.T) {
 	rdb := redistest.StartCluster(t).Client(t)
 	storetest.Run(t, func(*testing.T) knowledge.MaterialStore { return redisstore.New(rdb) })
 }
+
+func TestQuizContract(t *testing.T) {
+	rdb := redistest.Client(t)
+	storetest.RunQuiz(t, func(*testing.T) knowledge.QuizStore { return redisstore.New(rdb) })
+}
+
+func TestQuizContractOnCluster(t *testing.T) {
+	rdb := redistest.StartCluster(t).Client(t)
+	storetest.RunQuiz(t, func(*testing.T) knowledge.QuizStore { return redisstore.New(rdb) })
+}
