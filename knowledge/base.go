@@ -21,6 +21,7 @@ type Base struct {
 	norm   map[string]*Topic // normalised id, title and aliases
 	typo   []typoKey         // normalised keys, for edit-distance matching
 	search *index            // full-text index over every topic
+	paths  map[string]*Path  // learning paths by role id; only the built-in base has them
 }
 
 // InvalidError lists every problem that kept a topic base from loading.
@@ -36,13 +37,34 @@ func (e *InvalidError) Error() string {
 	return fmt.Sprintf("%d problem(s) in the knowledge base:\n%s", len(e.Problems), strings.Join(lines, "\n"))
 }
 
-// Builtin loads the topics embedded in the binary.
+// Builtin loads the topics and learning paths embedded in the binary.
 func Builtin() (*Base, error) {
-	sub, err := fs.Sub(builtinTopics, "topics")
+	kb, err := Load(BuiltinFS())
 	if err != nil {
-		return nil, fmt.Errorf("embedded topics: %w", err)
+		return nil, err
 	}
-	return Load(sub)
+	problems, err := kb.withPaths(builtinPathsFS())
+	if err != nil {
+		return nil, err
+	}
+	if problems = Errors(problems); len(problems) > 0 {
+		return nil, &InvalidError{Problems: problems}
+	}
+	return kb, nil
+}
+
+// LintBuiltin checks the embedded topics and, when they load, the learning paths against them.
+func LintBuiltin() ([]Problem, error) {
+	problems, err := Lint(BuiltinFS())
+	if err != nil || len(Errors(problems)) > 0 {
+		return problems, err
+	}
+	kb, err := Load(BuiltinFS())
+	if err != nil {
+		return nil, err
+	}
+	more, err := kb.withPaths(builtinPathsFS())
+	return append(problems, more...), err
 }
 
 // BuiltinFS returns the embedded topic files, for linting them as files.

@@ -52,7 +52,7 @@ func runCommand(ctx context.Context, name string, args []string, stdout, stderr 
 
 // runKnowledge serves "careerbot knowledge lint [--dir DIR]".
 func runKnowledge(args []string, stdout, stderr io.Writer) int {
-	const synopsis = "knowledge lint [--dir DIR]\n\nChecks every topic file (the built-in ones, or DIR's *.md) and prints each problem as file: reason."
+	const synopsis = "knowledge lint [--dir DIR]\n\nChecks every topic file (the built-in ones and their learning paths, or DIR's *.md) and prints each problem as file: reason."
 	if code, ok := expectSubcommand(args, "lint", synopsis, stdout, stderr); !ok {
 		return code
 	}
@@ -66,11 +66,15 @@ func runKnowledge(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	files := knowledge.BuiltinFS()
+	var (
+		problems []knowledge.Problem
+		err      error
+	)
 	if *dir != "" {
-		files = os.DirFS(*dir)
+		problems, err = knowledge.Lint(os.DirFS(*dir))
+	} else {
+		problems, err = knowledge.LintBuiltin()
 	}
-	problems, err := knowledge.Lint(files)
 	if err != nil {
 		fmt.Fprintf(stderr, "careerbot knowledge lint: %v\n", err)
 		return exitFail
