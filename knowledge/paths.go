@@ -204,4 +204,3 @@ func (b *Base) withPaths(fsys fs.FS) ([]Problem, error) {
 	}
 	return problems, nil
 }
-
