@@ -162,7 +162,7 @@ func planSections(steps []planStep) []bot.Section {
 			flush()
 			level = s.topic.Level
 		}
-		lines = append(lines, fmt.Sprintf("- **%d. %s** `/explain %s`: %s", i+1, s.topic.Title, s.topic.ID, s.why))
+		lines = append(lines, fmt.Sprintf("- **%d. %s**: %s `/explain %s`", i+1, s.topic.Title, s.why, s.topic.ID))
 	}
 	flush()
 	return out

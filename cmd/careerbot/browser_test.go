@@ -65,7 +65,7 @@ func startPlayground(t *testing.T) string {
 	done := make(chan int, 1)
 	env := map[string]string{"CAREERBOT_ADDR": addr, "CAREERBOT_DATA_DIR": t.TempDir(), "CAREERBOT_SOURCES": hostileBoard(t)}
 	go func() {
-		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, io.Discard, io.Discard)
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard)
 	}()
 	t.Cleanup(func() {
 		cancel()

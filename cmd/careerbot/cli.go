@@ -34,6 +34,8 @@ Commands:
   healthcheck           exit 0 when the serve on CAREERBOT_ADDR answers /healthz (the image's HEALTHCHECK)
   explain <topic...>    explain a topic or answer a question in the terminal
   topics [category]     list the topics, all or one category's
+  path [role]           a learning path for a role, from basics to advanced
+  quiz [topic]          answer a multiple-choice question in the terminal
   jobs fetch|sources    read the job sources now (--json for scripts), or list them
   knowledge lint        check the topic files and report every problem
   slack manifest        print the Slack app manifest for a deployment URL
@@ -50,7 +52,7 @@ Configuration comes from the environment; README.md lists every variable.
 type env func(string) string
 
 // run is the whole program: it parses args, runs one command and returns the exit code.
-func run(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return exitUsage
@@ -70,6 +72,10 @@ func run(ctx context.Context, args []string, getenv env, stdout, stderr io.Write
 		return runExplain(ctx, args[1:], stdout, stderr)
 	case "topics":
 		return runTopics(ctx, args[1:], stdout, stderr)
+	case "path":
+		return runPath(ctx, args[1:], stdout, stderr)
+	case "quiz":
+		return runQuiz(ctx, args[1:], stdin, stdout, stderr)
 	case "knowledge":
 		return runKnowledge(args[1:], stdout, stderr)
 	case "jobs":

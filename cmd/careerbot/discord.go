@@ -32,7 +32,7 @@ func runDiscord(ctx context.Context, args []string, getenv env, stdout, stderr i
 		return exitFail
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	router := newRouter(kb, knowledge.NewLibrary(nil, kb), nil, log, nil)
+	router := newRouter(kb, knowledge.NewLibrary(nil, kb), nil, nil, log, nil)
 	defs := discord.Definitions(router.Commands(bot.PlatformDiscord))
 	if *print {
 		enc := json.NewEncoder(stdout)

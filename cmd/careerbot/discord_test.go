@@ -36,7 +36,7 @@ func TestDiscordRegister(t *testing.T) {
 		t.Errorf("requests %v", got)
 	}
 	var cmds []map[string]any
-	if err := json.Unmarshal(body, &cmds); err != nil || len(cmds) != 6 {
+	if err := json.Unmarshal(body, &cmds); err != nil || len(cmds) != 8 {
 		t.Errorf("%d commands sent (%v): %s", len(cmds), err, body)
 	}
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,7 +33,7 @@ func startReplica(t *testing.T, env map[string]string) *replica {
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &replica{base: "http://" + addr, cancel: cancel, done: make(chan int, 1)}
 	go func() {
-		r.done <- run(ctx, []string{"serve"}, func(k string) string { return e[k] }, io.Discard, io.Discard)
+		r.done <- run(ctx, []string{"serve"}, func(k string) string { return e[k] }, strings.NewReader(""), io.Discard, io.Discard)
 	}()
 	t.Cleanup(func() {
 		cancel()

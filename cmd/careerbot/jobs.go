@@ -184,7 +184,7 @@ func jobsQuery(ctx context.Context, sub string, args []string, getenv env, stdou
 		fmt.Fprintf(stderr, "careerbot: %v\n", err)
 		return exitFail
 	}
-	router := newRouter(kb, nil, &career.Jobs{Catalog: catalog, Topics: kb, Boards: srcs.boards}, log, nil)
+	router := newRouter(kb, nil, nil, &career.Jobs{Catalog: catalog, Topics: kb, Boards: srcs.boards}, log, nil)
 	text := strings.TrimSpace(sub + " " + strings.Join(args, " "))
 	reply := router.Dispatch(ctx, bot.Command{Platform: bot.PlatformCLI, Name: "jobs", Text: text})
 	fmt.Fprint(stdout, bot.PlainText(reply, "careerbot "))

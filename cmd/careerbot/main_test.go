@@ -18,7 +18,7 @@ import (
 func runCLI(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), args, func(k string) string { return env[k] }, &stdout, &stderr)
+	code := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
 }
 
@@ -45,6 +45,9 @@ func TestCLI(t *testing.T) {
 		{name: "explain bad flag", args: []string{"explain", "--deep", "raft"}, code: 2, stderrHas: "flag provided but not defined: -deep"},
 		{name: "topics", args: []string{"topics"}, code: 0, stdout: "Topics (", stdoutHas: "CONSENSUS AND COORDINATION"},
 		{name: "topics of a category", args: []string{"topics", "security"}, code: 0, stdout: "Security\n", stdoutHas: "Zero trust"},
+		{name: "path", args: []string{"path", "sre"}, code: 0, stdout: "Learning path: Site reliability engineer (SRE)\n", stdoutHas: "BASICS"},
+		{name: "path of a typed role", args: []string{"path", "platform", "engineer"}, code: 0, stdout: "Learning path: Platform engineer\n"},
+		{name: "path of an unknown role", args: []string{"path", "chef"}, code: 1, stdout: "No learning path for ‘chef’", stdoutHas: "Site reliability engineer"},
 		{name: "knowledge lint", args: []string{"knowledge", "lint"}, code: 0, stdoutHas: "ok: every topic file is valid"},
 		{name: "knowledge without lint", args: []string{"knowledge"}, code: 2, stderrHas: "Usage: careerbot knowledge lint"},
 		{name: "knowledge lint extra argument", args: []string{"knowledge", "lint", "x"}, code: 2, stderrHas: `unexpected argument "x"`},
@@ -149,7 +152,7 @@ func TestServe(t *testing.T) {
 	sources := localBoard(t)
 	go func() {
 		env := map[string]string{"CAREERBOT_ADDR": addr, "CAREERBOT_LOG_LEVEL": "debug", "CAREERBOT_DATA_DIR": dataDir, "CAREERBOT_SOURCES": sources}
-		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, io.Discard, &stderr)
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, &stderr)
 	}()
 
 	base := "http://" + addr

@@ -73,12 +73,18 @@ func runServe(ctx context.Context, args []string, getenv env, stdout, stderr io.
 
 // newRouter routes every command careerbot has. A nil j serves /jobs from an empty catalogue
 // (for the Slack manifest and Discord's registration, which need only the declarations).
-func newRouter(kb *knowledge.Base, lib *knowledge.Library, j *career.Jobs, log *slog.Logger, metrics bot.Metrics) *bot.Router {
+// A nil quiz keeps quiz state in memory.
+func newRouter(kb *knowledge.Base, lib *knowledge.Library, quiz knowledge.QuizStore, j *career.Jobs, log *slog.Logger, metrics bot.Metrics) *bot.Router {
 	router := bot.NewRouter(log, metrics)
 	study.Register(router, kb, lib, log)
 	if j == nil {
 		j = &career.Jobs{Catalog: jobs.NewCatalog(), Topics: kb}
 	}
+	study.RegisterPaths(router, kb, openingsFor(j))
+	if quiz == nil {
+		quiz = knowledge.NewMemoryQuizStore()
+	}
+	study.RegisterQuiz(router, kb, quiz)
 	career.Register(router, j)
 	return router
 }
@@ -110,7 +116,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	catalog := jobs.NewCatalog()
 	metrics := web.NewMetrics()
 	jobsCmds := &career.Jobs{Catalog: catalog, Topics: kb, Boards: srcs.boards, Subs: st.subs, Queue: st.queue, Openings: st.jobs}
-	router := newRouter(kb, knowledge.NewLibrary(st, kb), jobsCmds, log, metrics)
+	router := newRouter(kb, knowledge.NewLibrary(st, kb), st.quiz, jobsCmds, log, metrics)
 	var stop stopClock // one deadline for everything a shutdown waits for
 	posters := map[bot.Platform]deliver.Poster{}
 	status := &statusSource{st: st, started: time.Now().UTC()}

@@ -34,7 +34,7 @@ func runSlack(args []string, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	router := newRouter(kb, knowledge.NewLibrary(nil, kb), nil, log, nil)
+	router := newRouter(kb, knowledge.NewLibrary(nil, kb), nil, nil, log, nil)
 	out, err := slack.Manifest(router.Commands(bot.PlatformSlack), *base, *socket)
 	if err != nil {
 		fmt.Fprintf(stderr, "careerbot slack manifest: %v\n", err)

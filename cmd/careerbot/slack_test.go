@@ -32,12 +32,12 @@ func TestCheckedInManifest(t *testing.T) {
 	if string(file) != stdout {
 		t.Errorf("deploy/slack/manifest.yml is stale; regenerate it with:\n  go run ./cmd/careerbot slack manifest --url https://careerbot.example.com > deploy/slack/manifest.yml")
 	}
-	for _, want := range []string{"command: /explain", "command: /share", "command: /materials", "command: /jobs", "command: /careerbot", "socket_mode_enabled: false"} {
+	for _, want := range []string{"command: /explain", "command: /path", "command: /quiz", "command: /share", "command: /materials", "command: /jobs", "command: /careerbot", "socket_mode_enabled: false"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("manifest lacks %q", want)
 		}
 	}
-	for _, unbuilt := range []string{"/path", "/quiz", "command: /help"} {
+	for _, unbuilt := range []string{"command: /help", "command: /answer"} {
 		if strings.Contains(stdout, unbuilt) {
 			t.Errorf("manifest lists %s, which has no handler on Slack", unbuilt)
 		}
@@ -96,7 +96,7 @@ func TestServeSlack(t *testing.T) {
 		"SLACK_SIGNING_SECRET": "shh", "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": api.URL()}
 	var stderr syncBuffer
 	go func() {
-		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, io.Discard, &stderr)
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, &stderr)
 	}()
 	defer func() {
 		cancel()

@@ -41,6 +41,7 @@ const (
 // same Redis or the same bbolt file, with what closes it.
 type store struct {
 	knowledge.MaterialStore
+	quiz  knowledge.QuizStore
 	jobs  jobs.Store
 	subs  jobs.SubscriptionStore
 	queue jobs.DeliveryQueue
@@ -66,7 +67,8 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store, error
 			return nil, err
 		}
 		js := jobredis.New(rdb)
-		s := &store{MaterialStore: redisstore.New(rdb), jobs: js, subs: js, queue: js, lock: js.Lock(pollerLock),
+		ks := redisstore.New(rdb)
+		s := &store{MaterialStore: ks, quiz: ks, jobs: js, subs: js, queue: js, lock: js.Lock(pollerLock),
 			fenced: func(token int64) jobs.Store { return js.Fenced(pollerLock, token) }, pacer: jobredis.NewPacer(rdb),
 			kv: kv.NewRedis(rdb), kind: "redis", where: where, close: rdb.Close}
 		pctx, cancel := context.WithTimeout(ctx, redisDialTimeout)
@@ -95,7 +97,8 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (*store, error
 		return nil, fmt.Errorf("the data file %s: %w", path, err)
 	}
 	// One process owns the file: the lock is a formality, and writes need no fence.
-	return &store{MaterialStore: boltstore.New(db), jobs: js, subs: js, queue: js, lock: js.Lock(pollerLock),
+	ks := boltstore.New(db)
+	return &store{MaterialStore: ks, quiz: ks, jobs: js, subs: js, queue: js, lock: js.Lock(pollerLock),
 		fenced: func(int64) jobs.Store { return js }, pacer: deliver.NewLocalPacer(),
 		kv: kv.NewBolt(db), kind: "embedded", where: path, close: db.Close}, nil
 }

@@ -90,7 +90,7 @@ func TestServeOnRedis(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		env := map[string]string{"CAREERBOT_ADDR": addr, "REDIS_URL": srv.URL()}
-		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, io.Discard, io.Discard)
+		done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard)
 	}()
 	defer func() {
 		cancel()

@@ -47,7 +47,7 @@ func startServeArgs(t *testing.T, env map[string]string, flags ...string) *servi
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &serving{base: "http://" + addr, done: make(chan int, 1), logs: &syncBuffer{}}
 	go func() {
-		s.done <- run(ctx, append([]string{"serve"}, flags...), func(k string) string { return env[k] }, io.Discard, s.logs)
+		s.done <- run(ctx, append([]string{"serve"}, flags...), func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, s.logs)
 	}()
 	t.Cleanup(func() {
 		cancel()
