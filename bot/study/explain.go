@@ -137,6 +137,20 @@ func noTopic(query string, res knowledge.Resolution) bot.Reply {
 	return r
 }
 
+// resolveTopic resolves what a user typed as the topic of command: the topic, or the honest
+// no-topic reply whose suggestions run command again on a suggested topic.
+func resolveTopic(kb *knowledge.Base, query, command string) (*knowledge.Topic, *bot.Reply) {
+	res := kb.Resolve(query)
+	if res.Topic != nil {
+		return res.Topic, nil
+	}
+	r := noTopic(query, res)
+	for i := range r.Buttons {
+		r.Buttons[i].Action.Command = command
+	}
+	return nil, &r
+}
+
 // overview answers /explain with no topic: how to ask, and where to start.
 func (h *explainHandler) overview() bot.Reply {
 	r := bot.Reply{

@@ -177,15 +177,11 @@ func (h materialHandlers) list(ctx context.Context, ws string, cmd bot.Command) 
 	}
 	var topic *knowledge.Topic
 	if query := cmd.Option("topic"); query != "" {
-		res := h.kb.Resolve(query)
-		if res.Topic == nil {
-			r := noTopic(query, res)
-			for i := range r.Buttons {
-				r.Buttons[i].Action.Command = "materials"
-			}
-			return r, nil
+		t, miss := resolveTopic(h.kb, query, "materials")
+		if miss != nil {
+			return *miss, nil
 		}
-		topic, q.Topic = res.Topic, res.Topic.ID
+		topic, q.Topic = t, t.ID
 	}
 	q.Offset = (page - 1) * materialsPageSize
 	items, total, err := h.lib.List(ctx, ws, q)

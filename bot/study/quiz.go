@@ -49,15 +49,11 @@ func (h *quizHandlers) ask(ctx context.Context, cmd bot.Command) (bot.Reply, err
 	}
 	var topic *knowledge.Topic
 	if query := cmd.Option("topic"); query != "" {
-		res := h.kb.Resolve(query)
-		if res.Topic == nil {
-			r := noTopic(query, res)
-			for i := range r.Buttons {
-				r.Buttons[i].Action.Command = "quiz"
-			}
-			return r, nil
+		t, miss := resolveTopic(h.kb, query, "quiz")
+		if miss != nil {
+			return *miss, nil
 		}
-		topic = res.Topic
+		topic = t
 		if len(topic.Quiz) == 0 {
 			return h.noQuestions(topic), nil
 		}

@@ -35,18 +35,29 @@ func runTopics(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	return runCommand(ctx, "topics", fs.Args(), stdout, stderr)
 }
 
-// runCommand dispatches one command through the core and prints the reply as plain text.
-// A reply that found nothing exits 1, so scripts can tell.
-func runCommand(ctx context.Context, name string, args []string, stdout, stderr io.Writer) int {
+// terminalRouter routes the commands the terminal offers: the study commands, /path without job
+// openings and /quiz with state for this run only. False when the knowledge base does not load.
+func terminalRouter(stderr io.Writer) (*bot.Router, bool) {
 	kb, err := knowledge.Builtin()
 	if err != nil {
 		fmt.Fprintf(stderr, "careerbot: %v\n", err)
-		return exitFail
+		return nil, false
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	router := bot.NewRouter(log, nil)
 	study.Register(router, kb, nil, log)
 	study.RegisterPaths(router, kb, nil)
+	study.RegisterQuiz(router, kb, knowledge.NewMemoryQuizStore())
+	return router, true
+}
+
+// runCommand dispatches one command through the core and prints the reply as plain text.
+// A reply that found nothing exits 1, so scripts can tell.
+func runCommand(ctx context.Context, name string, args []string, stdout, stderr io.Writer) int {
+	router, ok := terminalRouter(stderr)
+	if !ok {
+		return exitFail
+	}
 	reply := router.Dispatch(ctx, bot.Command{Platform: bot.PlatformCLI, Name: name, Text: strings.Join(args, " ")})
 	fmt.Fprint(stdout, bot.PlainText(reply, "careerbot "))
 	if reply.NotFound {
@@ -162,15 +173,10 @@ func runQuiz(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	kb, err := knowledge.Builtin()
-	if err != nil {
-		fmt.Fprintf(stderr, "careerbot: %v\n", err)
+	router, ok := terminalRouter(stderr)
+	if !ok {
 		return exitFail
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	router := bot.NewRouter(log, nil)
-	study.Register(router, kb, nil, log)
-	study.RegisterQuiz(router, kb, knowledge.NewMemoryQuizStore())
 	base := bot.Command{Platform: bot.PlatformCLI, User: terminalUser}
 	ask := base
 	ask.Name, ask.Text = "quiz", strings.Join(fs.Args(), " ")
