@@ -217,6 +217,9 @@ func (j *Jobs) search(q *jobs.Query, page int) bot.Reply {
 	homes := map[string]bool{}
 	for _, l := range res.Listings {
 		r.Sections = append(r.Sections, j.section(l, now))
+		if b, ok := prepare(l, "Prepare: "+bot.Shorten(l.Opening.Title, 40)); ok {
+			r.Buttons = append(r.Buttons, b)
+		}
 		for _, b := range j.brushUp(l) {
 			if !slices.ContainsFunc(r.Buttons, func(x bot.Button) bool { return x.Action == b.Action }) {
 				r.Buttons = append(r.Buttons, b)
@@ -299,6 +302,7 @@ func (j *Jobs) section(l jobs.Listing, now time.Time) bot.Section {
 	lines = append(lines, meta+" · `"+o.ID+"`")
 	if len(l.Skills) > 0 {
 		lines = append(lines, "Asks for: "+strings.Join(skillNames(l.Skills, 6), ", "))
+		lines = append(lines, "Prepare for it: `/path opening:"+o.ID+"`")
 	}
 	return bot.Section{Heading: heading, Body: strings.Join(lines, "\n\n"), URL: o.URL}
 }
@@ -308,6 +312,15 @@ func (j *Jobs) board(source string) Board {
 		return b
 	}
 	return Board{Name: source}
+}
+
+// prepare is the opening's "Prepare for this role" button: a study plan of its skills' topics
+// (/path opening:<id>). Where several openings are listed, label names the opening.
+func prepare(l jobs.Listing, label string) (bot.Button, bool) {
+	if len(l.Topics) == 0 {
+		return bot.Button{}, false
+	}
+	return bot.Button{Label: label, Action: bot.Action{Command: "path", Args: "opening:" + l.Opening.ID}}, true
 }
 
 // brushUp is the opening's first topics as /explain buttons.

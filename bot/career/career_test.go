@@ -85,8 +85,11 @@ func TestSearch(t *testing.T) {
 	for _, b := range got.Buttons {
 		brushUp = append(brushUp, b.Action.Line())
 	}
-	if len(brushUp) == 0 || !strings.HasPrefix(brushUp[0], "explain ") {
-		t.Errorf("brush-up buttons: %v", brushUp)
+	if len(brushUp) < 2 || brushUp[0] != "path opening:remoteok:1" || !strings.HasPrefix(brushUp[1], "explain ") {
+		t.Errorf("buttons %v, want Prepare (path opening:remoteok:1) then brush-up topics", brushUp)
+	}
+	if !strings.Contains(s.Body, "Prepare for it: `/path opening:remoteok:1`") {
+		t.Errorf("the opening does not say how to prepare for it:\n%s", s.Body)
 	}
 }
 

@@ -273,6 +273,13 @@ func (j *Jobs) Render(ctx context.Context, d jobs.Delivery) (bot.Reply, error) {
 			break
 		}
 		r.Sections = append(r.Sections, j.section(l, now))
+		label := "Prepare: " + bot.Shorten(l.Opening.Title, 40)
+		if len(listings) == 1 {
+			label = "Prepare for this role"
+		}
+		if b, ok := prepare(l, label); ok {
+			r.Buttons = append(r.Buttons, b)
+		}
 		if len(listings) == 1 && j.Topics != nil {
 			r.Buttons = append(r.Buttons, j.brushUp(l)...)
 		}
