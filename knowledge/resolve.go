@@ -74,11 +74,12 @@ func (b *Base) Resolve(query string) Resolution {
 	}
 
 	qterms := terms(q)
-	if t := b.mentionedAnswer(bare, qterms); t != nil {
+	longest, name, named := b.mentioned(bare)
+	if t := b.mentionedAnswer(longest, name, qterms); t != nil {
 		return Resolution{Topic: t, Match: MatchFullText}
 	}
 	hits := b.search.rank(qterms, fullTextCandidates)
-	if h, ok := confident(hits, qterms); ok {
+	if h, ok := confident(hits, qterms, named); ok {
 		return Resolution{Topic: h.topic, Match: MatchFullText}
 	}
 	var sugg []*Topic
@@ -125,46 +126,49 @@ const maxNameWords = 8
 // when text names no topic or names two different ones equally long. Words around the name do
 // not matter, which is what tagging a shared link needs; answering a question is Resolve's job.
 func (b *Base) Mentioned(text string) *Topic {
-	t, _ := b.mentioned(text)
+	t, _, _ := b.mentioned(text)
 	return t
 }
 
-// mentioned is Mentioned that also returns the name found, normalised.
-func (b *Base) mentioned(text string) (*Topic, string) {
+// mentioned is Mentioned that also returns the name found, normalised, and every topic text
+// names at all, longest name or not.
+func (b *Base) mentioned(text string) (*Topic, string, []*Topic) {
 	words := strings.Fields(normalize(truncate(text, MaxQuery)))
 	var (
 		found *Topic
 		name  string
 		size  int
 		tie   bool
+		all   []*Topic
 	)
 	for i := range words {
-		for n := min(maxNameWords, len(words)-i); n >= 1 && n >= size; n-- {
+		for n := min(maxNameWords, len(words)-i); n >= 1; n-- {
 			key := strings.Join(words[i:i+n], " ")
 			t, ok := b.norm[key]
 			if !ok {
 				continue
 			}
+			if !containsTopic(all, t) {
+				all = append(all, t)
+			}
 			switch {
 			case n > size:
 				found, name, size, tie = t, key, n, false
-			case t != found:
+			case n == size && t != found:
 				tie = true
 			}
-			break
 		}
 	}
 	if tie {
-		return nil, ""
+		return nil, "", all
 	}
-	return found, name
+	return found, name, all
 }
 
 // mentionedAnswer returns the topic a question names when the name is most of the question:
 // "how do I avoid a retry storm" names Retries with two of its three terms. A name that is a
 // small part of the query ("rafts of wood and paddles") answers nothing.
-func (b *Base) mentionedAnswer(q string, qterms []string) *Topic {
-	t, name := b.mentioned(q)
+func (b *Base) mentionedAnswer(t *Topic, name string, qterms []string) *Topic {
 	if t == nil {
 		return nil
 	}
@@ -217,25 +221,37 @@ const (
 // fullTextCandidates is how many of the best full-text hits confident weighs against each other.
 const fullTextCandidates = 5
 
-// confident picks the full-text hit that answers the query, if one does. A topic that merely
-// mentions the query's words in its body is not an answer: the words that carry most of the
-// query's weight (its rare terms) must be in what the topic says it is about (title, id,
-// aliases, summary), all of the query's distinct terms but one in four must be in the topic, and
-// no other hit may come close to it both in what it names and in score. Failing that, the user
-// is told there is no topic and offered the closest ones as guesses, which is better than a
-// confident wrong answer.
-func confident(hits []hit, qterms []string) (hit, bool) {
+// maxShortQuery is the most distinct terms a query may have and still count as short: a short
+// query that names no topic must have every term in what the answer says it is about.
+const maxShortQuery = 3
+
+// confident picks the full-text hit that answers the query, if one does.
+//
+// When the best hit is a topic the query names ("how does raft elect a leader" names Raft) and
+// holds nearly all the query's terms, it is the answer. Otherwise a topic that merely mentions
+// the query's words in its body is not one: the words that carry most of the query's weight
+// (its rare terms) must be in what the topic says it is about (title, id, aliases, summary), all
+// of them for a short query; all of the query's distinct terms but one in four must be in the
+// topic; and no other such topic may come close to it in score. Failing that, the user is told
+// there is no topic and offered the closest ones as guesses, which is better than a confident
+// wrong answer.
+func confident(hits []hit, qterms []string, named []*Topic) (hit, bool) {
 	distinct := make(map[string]bool, len(qterms))
 	for _, t := range qterms {
 		distinct[t] = true
 	}
+	enough := func(h hit) bool { return h.matched >= len(distinct)-len(distinct)/4 }
+	if len(hits) > 0 && enough(hits[0]) && containsTopic(named, hits[0].topic) {
+		return hits[0], true
+	}
+	need := minNamed
+	if len(distinct) <= maxShortQuery {
+		need = 1
+	}
 	var best hit
 	found := false
 	for _, h := range hits {
-		if h.matched < len(distinct)-len(distinct)/4 || h.named < minNamed {
-			continue
-		}
-		if !found || h.score > best.score {
+		if enough(h) && h.named >= need-1e-9 && (!found || h.score > best.score) {
 			best, found = h, true
 		}
 	}
