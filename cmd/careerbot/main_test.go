@@ -235,3 +235,28 @@ func waitFor(t *testing.T, url string) {
 	}
 	t.Fatalf("%s never answered", url)
 }
+
+// TestQuizInTheTerminal answers a question by typing a letter: the answer is checked by the
+// same handlers as a button, and the explanation follows.
+func TestQuizInTheTerminal(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"quiz", "acid"}, func(string) string { return "" },
+		strings.NewReader("z\nb\n"), &stdout, &stderr)
+	out := stdout.String()
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, stderr.String())
+	}
+	for _, want := range []string{"Quiz: ACID transactions", "Your answer (A, B, C", `"z" is not one of the options`, "You chose B.", "WHY"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(out, "\nRight\n") && !strings.Contains(out, "\nNot quite\n") {
+		t.Errorf("no verdict:\n%s", out)
+	}
+	stdout.Reset()
+	if code := run(context.Background(), []string{"quiz", "banana", "bread"}, func(string) string { return "" },
+		strings.NewReader(""), &stdout, &stderr); code != 1 || !strings.Contains(stdout.String(), "No topic on ‘banana bread’ yet") {
+		t.Errorf("unknown topic: exit %d\n%s", code, stdout.String())
+	}
+}
