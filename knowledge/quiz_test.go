@@ -8,7 +8,7 @@ import (
 )
 
 // quizBase is two categories of topics with three questions each.
-func quizBase(t *testing.T) *Base {
+func quizBase(t testing.TB) *Base {
 	t.Helper()
 	q := func(i int) Question {
 		return Question{Question: "Q?", Options: []string{"w1", "right", "w2"}, Answer: "right", Explanation: "because " + string(rune('0'+i))}
@@ -159,4 +159,32 @@ func TestWeakestPrefersUntriedOverStrong(t *testing.T) {
 			t.Fatalf("weakest = %s, want the untried scalability over a perfect consensus", got)
 		}
 	}
+}
+
+// FuzzQuizAnswer feeds answers of any shape: none may panic, and none but a signature careerbot
+// made may count.
+func FuzzQuizAnswer(f *testing.F) {
+	kb := quizBase(f)
+	quiz := NewQuiz(kb, NewMemoryQuizStore())
+	raft, _ := kb.Topic("raft")
+	a, err := quiz.Ask(context.Background(), "slack:T1", "U1", raft)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, carried := range a.Answers {
+		parts := strings.Fields(carried)
+		f.Add(parts[0], parts[1], parts[2])
+	}
+	f.Add("raft:0", "A", "")
+	f.Add("raft:99999999999999999999", "\xff", "zz")
+	f.Add(":", "", strings.Repeat("a", 1000))
+	f.Fuzz(func(t *testing.T, qid, letter, sig string) {
+		r, err := quiz.Answer(context.Background(), "slack:T1", "U1", qid, letter, sig)
+		if err != nil {
+			return
+		}
+		if sig != sign(quiz.key, "slack:T1", "U1", qid, letter) && sig != strings.ToUpper(sign(quiz.key, "slack:T1", "U1", qid, letter)) {
+			t.Errorf("answer %q %q %q without careerbot's signature was accepted: %+v", qid, letter, sig, r)
+		}
+	})
 }
