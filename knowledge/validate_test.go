@@ -2,6 +2,9 @@ package knowledge
 
 import (
 	"errors"
+	"fmt"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -249,4 +252,43 @@ func FuzzParseTopic(f *testing.F) {
 		}
 		_ = Validate([]Topic{tp})
 	})
+}
+
+// TestCoverageTable keeps the coverage table of knowledge/README.md true: one row per category,
+// with the number of topics the category has.
+func TestCoverageTable(t *testing.T) {
+	kb := builtin(t)
+	data, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]int{}
+	for _, line := range strings.Split(string(data), "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) < 4 {
+			continue
+		}
+		name, count := strings.TrimSpace(cells[1]), strings.TrimSpace(cells[2])
+		open, close := strings.Index(name, "(`"), strings.Index(name, "`)")
+		n, err := strconv.Atoi(count)
+		if open < 0 || close < open || err != nil {
+			continue
+		}
+		rows[name[open+2:close]] = n
+	}
+	total := 0
+	for _, c := range Categories() {
+		got, ok := rows[c.ID]
+		if !ok {
+			t.Errorf("the coverage table has no row for %s", c.ID)
+			continue
+		}
+		if want := len(kb.InCategory(c.ID)); got != want {
+			t.Errorf("the coverage table says %s has %d topics; it has %d", c.ID, got, want)
+		}
+		total += got
+	}
+	if total != kb.Len() || !strings.Contains(string(data), fmt.Sprintf("%d topics in `topics/`", kb.Len())) {
+		t.Errorf("the table adds up to %d and the text should say %d topics", total, kb.Len())
+	}
 }
