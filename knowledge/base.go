@@ -158,7 +158,8 @@ func New(topics []Topic) *Base {
 			n := normalize(name)
 			if _, taken := b.norm[n]; !taken {
 				b.norm[n] = t
-				b.typo = append(b.typo, typoKey{name: n, key: []rune(n), topic: t})
+				key := []rune(n)
+				b.typo = append(b.typo, typoKey{name: n, key: key, hist: countLetters(key), topic: t})
 			}
 		}
 	}

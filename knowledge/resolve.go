@@ -326,7 +326,44 @@ func (b *Base) Suggest(input string, n int) []*Topic {
 type typoKey struct {
 	name  string // normalised
 	key   []rune // name as runes
+	hist  letterCounts
 	topic *Topic
+}
+
+// letterCounts counts a name's letters a to z, its digits and its other runes, in 28 buckets: a
+// cheap lower bound on the edit distance between two names (see below the bound).
+type letterCounts [28]uint8
+
+func countLetters(rs []rune) letterCounts {
+	var h letterCounts
+	for _, r := range rs {
+		i := 27
+		switch {
+		case r >= 'a' && r <= 'z':
+			i = int(r - 'a')
+		case r >= '0' && r <= '9':
+			i = 26
+		}
+		if h[i] < 255 {
+			h[i]++
+		}
+	}
+	return h
+}
+
+// below reports whether the edit distance between names with counts h and o must exceed limit.
+// An insertion or deletion changes the counts' L1 distance by one, a substitution by at most two
+// and a transposition not at all, so the distance is at least half the L1 distance.
+func (h *letterCounts) below(o *letterCounts, limit int) bool {
+	l1 := 0
+	for i := range h {
+		d := int(h[i]) - int(o[i])
+		if d < 0 {
+			d = -d
+		}
+		l1 += d
+	}
+	return (l1+1)/2 > limit
 }
 
 // allowedTypos scales the edit distance a query may be from a name with the query's length:
@@ -356,8 +393,10 @@ func (b *Base) nearest(q []rune) (*Topic, []*Topic) {
 	best := suggestLimit + 1
 	var closest []*Topic
 	var buf [3][]int
-	for _, k := range b.typo {
-		if d := len(k.key) - len(q); d > suggestLimit || -d > suggestLimit {
+	qh := countLetters(q)
+	for i := range b.typo {
+		k := &b.typo[i]
+		if d := len(k.key) - len(q); d > suggestLimit || -d > suggestLimit || qh.below(&k.hist, suggestLimit) {
 			continue
 		}
 		d := editDistance(q, k.key, suggestLimit, &buf)
