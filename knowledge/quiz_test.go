@@ -188,3 +188,35 @@ func FuzzQuizAnswer(f *testing.F) {
 		}
 	})
 }
+
+// TestBuiltinQuizzes: every built-in question has 3 or 4 distinct options of which exactly one
+// is the answer, and at least 100 topics have 2 questions or more.
+func TestBuiltinQuizzes(t *testing.T) {
+	kb := builtin(t)
+	withTwo := 0
+	for _, tp := range kb.Topics() {
+		if len(tp.Quiz) >= 2 {
+			withTwo++
+		}
+		for i, q := range tp.Quiz {
+			right := 0
+			seen := map[string]bool{}
+			for _, o := range q.Options {
+				if o == q.Answer {
+					right++
+				}
+				if seen[o] {
+					t.Errorf("%s question %d: option %q twice", tp.ID, i+1, o)
+				}
+				seen[o] = true
+			}
+			if right != 1 || len(q.Options) < 3 || len(q.Options) > 4 || q.Explanation == "" {
+				t.Errorf("%s question %d: %d options, %d right, explanation %q", tp.ID, i+1, len(q.Options), right, q.Explanation)
+			}
+		}
+	}
+	t.Logf("%d topics with at least 2 questions", withTwo)
+	if withTwo < 100 {
+		t.Errorf("%d topics have at least 2 questions, want at least 100", withTwo)
+	}
+}

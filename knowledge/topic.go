@@ -64,6 +64,9 @@ const (
 	MaxSummary = 300
 	MaxSection = 1000
 	MaxTitle   = 80
+	// MaxID keeps every button that names a topic, the longest being a quiz answer
+	// ("answer <id>:<n> <letter> <signature>"), inside Discord's 100-character custom_id.
+	MaxID = 60
 
 	MaxQuestion    = 300
 	MaxOption      = 160

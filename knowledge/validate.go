@@ -121,6 +121,8 @@ func checkTopic(t *Topic) []string {
 		fail("id is missing")
 	case !idPattern.MatchString(t.ID):
 		fail("id %q must be lowercase words joined by hyphens", t.ID)
+	case len(t.ID) > MaxID:
+		fail("id %q is %d characters, the limit is %d", t.ID, len(t.ID), MaxID)
 	case t.File != "" && baseName(t.File) != t.ID+".md":
 		fail("file name must be %s.md", t.ID)
 	}

@@ -114,3 +114,32 @@ func TestQuizWithoutQuestions(t *testing.T) {
 		t.Errorf("unknown topic: %q", got.Title)
 	}
 }
+
+// TestQuizButtonsFitDiscord asks every built-in question once: each answer button's encoded
+// action, after Discord's 3-character prefix, fits Discord's 100-character custom_id.
+func TestQuizButtonsFitDiscord(t *testing.T) {
+	kb, err := knowledge.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := bot.NewRouter(slog.New(slog.DiscardHandler), nil)
+	RegisterQuiz(r, kb, knowledge.NewMemoryQuizStore())
+	asked := 0
+	for _, tp := range kb.Topics() {
+		for range tp.Quiz {
+			got := quizAs(r, "U1", "quiz "+tp.ID)
+			if len(got.Buttons) < 3 {
+				t.Fatalf("quiz %s: %d buttons: %q", tp.ID, len(got.Buttons), got.Title)
+			}
+			for _, b := range got.Buttons {
+				if n := len(b.Action.Encode()); n > 97 {
+					t.Errorf("quiz %s: button value of %d bytes does not fit Discord's custom_id", tp.ID, n)
+				}
+			}
+			asked++
+		}
+	}
+	if asked < 200 {
+		t.Errorf("%d questions in the knowledge base, want at least 2 on each of 100 topics", asked)
+	}
+}
