@@ -429,6 +429,9 @@ func (j *Jobs) preview(q *jobs.Query) bot.Reply {
 		q.String(), bot.Plural(res.Total, "open opening"), perDay)
 	for _, l := range res.Listings {
 		r.Sections = append(r.Sections, j.section(l, now))
+		if b, ok := prepare(l, "Prepare: "+bot.Shorten(l.Opening.Title, 40)); ok {
+			r.Buttons = append(r.Buttons, b)
+		}
 	}
 	return r
 }
