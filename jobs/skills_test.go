@@ -223,7 +223,7 @@ func TestSkillID(t *testing.T) {
 func TestTopicsFor(t *testing.T) {
 	t.Parallel()
 	got := TopicsFor([]string{"kubernetes", "etcd", "no-such-skill", "go"})
-	want := []string{"kubernetes", "containers", "raft", "consensus", "leader-election"}
+	want := []string{"kubernetes", "kubernetes-objects", "kubernetes-controllers", "etcd", "raft"}
 	if !slices.Equal(got, want) {
 		t.Errorf("TopicsFor = %v, want %v", got, want)
 	}
