@@ -205,6 +205,27 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("quiz", func(t *testing.T) {
+		if got := say(t, ctx, "/quiz raft"); !strings.Contains(got, "Quiz: Raft consensus algorithm") {
+			t.Fatalf("/quiz raft: %.300s", got)
+		}
+		before := eval[int](t, ctx, replies)
+		clicked := eval[string](t, ctx, `(() => { const b = [...[...document.querySelectorAll('#transcript article.reply')].pop().querySelectorAll('button.reply-button')].find(b => b.innerText.trim() === 'B'); if (!b) return ''; b.click(); return b.innerText; })()`)
+		if clicked == "" {
+			t.Fatal("no B answer button")
+		}
+		got := lastReply(t, ctx, before)
+		if !strings.Contains(got, "You chose B.") || !strings.Contains(got, "Why") && !strings.Contains(got, "WHY") {
+			t.Errorf("after answering B: %.400s", got)
+		}
+	})
+
+	t.Run("path", func(t *testing.T) {
+		if got := say(t, ctx, "/path sre"); !strings.Contains(got, "Learning path: Site reliability engineer (SRE)") || !strings.Contains(got, "Basics") && !strings.Contains(got, "BASICS") {
+			t.Errorf("/path sre: %.300s", got)
+		}
+	})
+
 	t.Run("subscribe and see the feed", func(t *testing.T) {
 		// The poller has read the board by the time /jobs finds the opening.
 		deadline := time.Now().Add(30 * time.Second)
