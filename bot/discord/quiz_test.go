@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"log/slog"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,7 +20,9 @@ func TestQuizThroughDiscord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := newHarness(t, 0, func(r *bot.Router) { study.RegisterQuiz(r, kb, knowledge.NewMemoryQuizStore()) })
+	h := newHarness(t, 0, func(r *bot.Router) {
+		study.RegisterQuiz(r, kb, knowledge.NewMemoryQuizStore(), slog.New(slog.DiscardHandler))
+	})
 	_, raw := h.post(interaction(discordgo.InteractionApplicationCommand,
 		slashCmd("quiz", opt("topic", discordgo.ApplicationCommandOptionString, "acid")), member("U1", memberPerms)), nil, nil)
 	r := decode(t, raw)

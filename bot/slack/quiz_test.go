@@ -2,6 +2,7 @@ package slack
 
 import (
 	"encoding/json"
+	"log/slog"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,7 +20,9 @@ func TestQuizThroughSlack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := newHarness(t, withCommands(func(r *bot.Router) { study.RegisterQuiz(r, kb, knowledge.NewMemoryQuizStore()) }))
+	h := newHarness(t, withCommands(func(r *bot.Router) {
+		study.RegisterQuiz(r, kb, knowledge.NewMemoryQuizStore(), slog.New(slog.DiscardHandler))
+	}))
 	code, body := h.command("T1", "U1", "/quiz", "acid")
 	if code != 200 {
 		t.Fatalf("status %d: %s", code, body)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/careerbot/careerbot/bot"
@@ -14,6 +15,7 @@ import (
 type quizHandlers struct {
 	kb   *knowledge.Base
 	quiz *knowledge.Quiz
+	log  *slog.Logger
 }
 
 // answerCommand is the command an answer button runs. It is routed on every platform but
@@ -22,8 +24,8 @@ type quizHandlers struct {
 const answerCommand = "answer"
 
 // RegisterQuiz routes /quiz and its answer buttons to r, with each user's state in store.
-func RegisterQuiz(r *bot.Router, kb *knowledge.Base, store knowledge.QuizStore) {
-	h := &quizHandlers{kb: kb, quiz: knowledge.NewQuiz(kb, store)}
+func RegisterQuiz(r *bot.Router, kb *knowledge.Base, store knowledge.QuizStore, log *slog.Logger) {
+	h := &quizHandlers{kb: kb, quiz: knowledge.NewQuiz(kb, store), log: log}
 	r.Handle(bot.Spec{Name: "quiz", Form: bot.Form{
 		Summary:  "A multiple-choice question on a topic, or on your weakest category when none is given.",
 		Usage:    "[topic]",
@@ -63,7 +65,8 @@ func (h *quizHandlers) ask(ctx context.Context, cmd bot.Command) (bot.Reply, err
 		if errors.Is(err, knowledge.ErrNoQuestions) {
 			return bot.Reply{Title: "No quiz questions yet", NotFound: true, Text: "The knowledge base has no quiz questions."}, nil
 		}
-		return unavailable(), fmt.Errorf("quiz: %w", err)
+		h.log.WarnContext(ctx, "quiz question failed", "workspace", ws, "err", err)
+		return unavailable(), nil
 	}
 	r := bot.Reply{
 		Title:  "Quiz: " + a.Topic.Title,
@@ -93,7 +96,8 @@ func (h *quizHandlers) answer(ctx context.Context, cmd bot.Command) (bot.Reply, 
 		return bot.Reply{Title: "That answer cannot be checked", NotFound: true,
 			Text: "Answers count only from the buttons careerbot sent you. `/quiz` asks a new question."}, nil
 	case err != nil:
-		return unavailable(), fmt.Errorf("quiz answer: %w", err)
+		h.log.WarnContext(ctx, "quiz answer failed", "workspace", ws, "err", err)
+		return unavailable(), nil
 	}
 	q := res.Question
 	right := q.Correct()

@@ -2,6 +2,7 @@ package study
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"strings"
 	"testing"
@@ -25,7 +26,7 @@ func quizRouter(t *testing.T) *bot.Router {
 		{ID: "cdn", Title: "CDN", Category: "scalability", Level: "beginner", Related: []string{"raft"}},
 	})
 	r := bot.NewRouter(slog.New(slog.DiscardHandler), nil)
-	RegisterQuiz(r, kb, knowledge.NewMemoryQuizStore())
+	RegisterQuiz(r, kb, knowledge.NewMemoryQuizStore(), slog.New(slog.DiscardHandler))
 	return r
 }
 
@@ -123,7 +124,7 @@ func TestQuizButtonsFitDiscord(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := bot.NewRouter(slog.New(slog.DiscardHandler), nil)
-	RegisterQuiz(r, kb, knowledge.NewMemoryQuizStore())
+	RegisterQuiz(r, kb, knowledge.NewMemoryQuizStore(), slog.New(slog.DiscardHandler))
 	asked := 0
 	for _, tp := range kb.Topics() {
 		for range tp.Quiz {
@@ -141,5 +142,38 @@ func TestQuizButtonsFitDiscord(t *testing.T) {
 	}
 	if asked < 200 {
 		t.Errorf("%d questions in the knowledge base, want at least 2 on each of 100 topics", asked)
+	}
+}
+
+// brokenQuizStore fails every call, as a store does while Redis is down.
+type brokenQuizStore struct{}
+
+var errDown = errors.New("connection refused")
+
+func (brokenQuizStore) QuizSeen(context.Context, string, string, string) ([]int, error) {
+	return nil, errDown
+}
+func (brokenQuizStore) QuizAsk(context.Context, string, string, string, int, string) error {
+	return errDown
+}
+func (brokenQuizStore) QuizAnswer(context.Context, string, string, string, string, bool) (bool, error) {
+	return false, errDown
+}
+func (brokenQuizStore) QuizScores(context.Context, string, string) (map[string]knowledge.QuizScore, error) {
+	return nil, errDown
+}
+func (brokenQuizStore) QuizKey(context.Context) ([]byte, error) { return nil, errDown }
+
+func TestQuizWhileTheStoreIsDown(t *testing.T) {
+	kb, err := knowledge.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := bot.NewRouter(slog.New(slog.DiscardHandler), nil)
+	RegisterQuiz(r, kb, brokenQuizStore{}, slog.New(slog.DiscardHandler))
+	for _, line := range []string{"quiz raft", "quiz", "answer raft:1 A 0123456789abcdef0123"} {
+		if got := quizAs(r, "U1", line); got.Title != "Storage is unavailable" {
+			t.Errorf("%s: %q, want the storage-unavailable answer", line, got.Title)
+		}
 	}
 }

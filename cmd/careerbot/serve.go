@@ -84,7 +84,7 @@ func newRouter(kb *knowledge.Base, lib *knowledge.Library, quiz knowledge.QuizSt
 	if quiz == nil {
 		quiz = knowledge.NewMemoryQuizStore()
 	}
-	study.RegisterQuiz(router, kb, quiz)
+	study.RegisterQuiz(router, kb, quiz, log)
 	career.Register(router, j)
 	return router
 }

@@ -47,7 +47,7 @@ func terminalRouter(stderr io.Writer) (*bot.Router, bool) {
 	router := bot.NewRouter(log, nil)
 	study.Register(router, kb, nil, log)
 	study.RegisterPaths(router, kb, nil)
-	study.RegisterQuiz(router, kb, knowledge.NewMemoryQuizStore())
+	study.RegisterQuiz(router, kb, knowledge.NewMemoryQuizStore(), log)
 	return router, true
 }
 
