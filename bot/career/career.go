@@ -302,7 +302,7 @@ func (j *Jobs) section(l jobs.Listing, now time.Time) bot.Section {
 	lines = append(lines, meta+" · `"+o.ID+"`")
 	if len(l.Skills) > 0 {
 		lines = append(lines, "Asks for: "+strings.Join(skillNames(l.Skills, 6), ", "))
-		lines = append(lines, "Prepare for it: `/path opening:"+o.ID+"`")
+		lines = append(lines, "Prepare for this role: `/path opening:"+o.ID+"`")
 	}
 	return bot.Section{Heading: heading, Body: strings.Join(lines, "\n\n"), URL: o.URL}
 }

@@ -88,7 +88,7 @@ func TestSearch(t *testing.T) {
 	if len(brushUp) < 2 || brushUp[0] != "path opening:remoteok:1" || !strings.HasPrefix(brushUp[1], "explain ") {
 		t.Errorf("buttons %v, want Prepare (path opening:remoteok:1) then brush-up topics", brushUp)
 	}
-	if !strings.Contains(s.Body, "Prepare for it: `/path opening:remoteok:1`") {
+	if !strings.Contains(s.Body, "Prepare for this role: `/path opening:remoteok:1`") {
 		t.Errorf("the opening does not say how to prepare for it:\n%s", s.Body)
 	}
 }
