@@ -81,6 +81,11 @@ var stopwords = map[string]bool{
 	"was": true, "we": true, "what": true, "whats": true, "when": true, "where": true,
 	"which": true, "who": true, "why": true, "will": true, "with": true, "work": true, "works": true, "would": true,
 	"you": true, "your": true,
+	// Words about the explanation rather than the topic: "the trade-offs of microservices",
+	// "kafka vs rabbitmq", "pros and cons of caching".
+	"vs": true, "versus": true, "trade": true, "off": true, "offs": true, "tradeoff": true,
+	"tradeoffs": true, "pros": true, "cons": true, "advantages": true, "disadvantages": true,
+	"benefits": true, "drawbacks": true, "example": true, "examples": true,
 }
 
 // terms turns text into full-text index terms: words without stop words, stemmed (Porter2), so

@@ -165,9 +165,10 @@ func (b *Base) mentioned(text string) (*Topic, string, []*Topic) {
 	return found, name, all
 }
 
-// mentionedAnswer returns the topic a question names when the name is most of the question:
-// "how do I avoid a retry storm" names Retries with two of its three terms. A name that is a
-// small part of the query ("rafts of wood and paddles") answers nothing.
+// mentionedAnswer returns the topic a question names when the name is at least half of the
+// question: "how do I avoid a retry storm" names Retries with two of its three terms, "how to
+// shard postgres" Sharding with one of two. A name that is a small part of the query ("rafts of
+// wood and paddles") answers nothing.
 func (b *Base) mentionedAnswer(t *Topic, name string, qterms []string) *Topic {
 	if t == nil {
 		return nil
@@ -186,7 +187,7 @@ func (b *Base) mentionedAnswer(t *Topic, name string, qterms []string) *Topic {
 			}
 		}
 	}
-	if 3*covered < 2*len(distinct) {
+	if 2*covered < len(distinct) {
 		return nil
 	}
 	return t
@@ -232,7 +233,7 @@ const maxShortQuery = 3
 // the query's words in its body is not one: the words that carry most of the query's weight
 // (its rare terms) must be in what the topic says it is about (title, id, aliases, summary), all
 // of them for a short query; all of the query's distinct terms but one in four must be in the
-// topic; and no other such topic may come close to it in score. Failing that, the user is told
+// topic; it must rank first; and no other topic naming as much may come close to it in score. Failing that, the user is told
 // there is no topic and offered the closest ones as guesses, which is better than a confident
 // wrong answer.
 func confident(hits []hit, qterms []string, named []*Topic) (hit, bool) {
@@ -248,16 +249,12 @@ func confident(hits []hit, qterms []string, named []*Topic) (hit, bool) {
 	if len(distinct) <= maxShortQuery {
 		need = 1
 	}
-	var best hit
-	found := false
-	for _, h := range hits {
-		if enough(h) && h.named >= need-1e-9 && (!found || h.score > best.score) {
-			best, found = h, true
-		}
-	}
-	if !found {
+	// The answer must also be the best-ranked hit: a topic that names the query's words but
+	// ranks below one that does not is not clearly about them.
+	if len(hits) == 0 || !enough(hits[0]) || hits[0].named < need-1e-9 {
 		return hit{}, false
 	}
+	best := hits[0]
 	for _, h := range hits {
 		if h.topic != best.topic && h.named+minNamedLead > best.named && h.score*minLead > best.score {
 			return hit{}, false
