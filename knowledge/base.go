@@ -53,17 +53,18 @@ func Builtin() (*Base, error) {
 	return kb, nil
 }
 
-// LintBuiltin checks the embedded topics and, when they load, the learning paths against them.
+// LintBuiltin checks the embedded topics and, when they are valid, the learning paths against
+// them; the files are read and checked once.
 func LintBuiltin() ([]Problem, error) {
-	problems, err := Lint(BuiltinFS())
-	if err != nil || len(Errors(problems)) > 0 {
-		return problems, err
-	}
-	kb, err := Load(BuiltinFS())
+	topics, problems, err := readTopics(BuiltinFS())
 	if err != nil {
 		return nil, err
 	}
-	more, err := kb.withPaths(builtinPathsFS())
+	problems = append(problems, Validate(topics)...)
+	if len(Errors(problems)) > 0 {
+		return problems, nil
+	}
+	more, err := New(topics).withPaths(builtinPathsFS())
 	return append(problems, more...), err
 }
 

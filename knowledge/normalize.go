@@ -90,14 +90,27 @@ var stopwords = map[string]bool{
 
 // terms turns text into full-text index terms: words without stop words, stemmed (Porter2), so
 // "elect", "elects" and "election" meet.
-func terms(s string) []string {
+func terms(s string) []string { return stems(nil).terms(s) }
+
+// stems remembers the stem of each word seen, for indexing, where the same words come back
+// thousands of times; a nil stems remembers nothing.
+type stems map[string]string
+
+func (c stems) terms(s string) []string {
 	words := splitWords(s)
 	out := words[:0]
 	for _, w := range words {
 		if stopwords[w] {
 			continue
 		}
-		out = append(out, english.Stem(w, false))
+		stem, ok := c[w]
+		if !ok {
+			stem = english.Stem(w, false)
+			if c != nil {
+				c[w] = stem
+			}
+		}
+		out = append(out, stem)
 	}
 	return out
 }

@@ -38,7 +38,7 @@ func ParseTopic(file string, data []byte) (Topic, error) {
 		return Topic{}, fmt.Errorf("front matter: %w", err)
 	}
 	t.File = file
-	t.Summary = strings.Join(strings.Fields(t.Summary), " ")
+	t.Summary = oneLine(t.Summary)
 	for i := range t.Quiz {
 		q := &t.Quiz[i]
 		q.Question = oneLine(q.Question)

@@ -73,7 +73,7 @@ func (b *Base) Resolve(query string) Resolution {
 		return Resolution{Topic: typo, Match: MatchTypo}
 	}
 
-	qterms := terms(q)
+	qterms := distinctTerms(terms(q))
 	longest, name, named := b.mentioned(bare)
 	if t := b.mentionedAnswer(longest, name, qterms); t != nil {
 		return Resolution{Topic: t, Match: MatchFullText}
@@ -168,29 +168,38 @@ func (b *Base) mentioned(text string) (*Topic, string, []*Topic) {
 // mentionedAnswer returns the topic a question names when the name is at least half of the
 // question: "how do I avoid a retry storm" names Retries with two of its three terms, "how to
 // shard postgres" Sharding with one of two. A name that is a small part of the query ("rafts of
-// wood and paddles") answers nothing.
+// wood and paddles") answers nothing. qterms are the query's distinct terms.
 func (b *Base) mentionedAnswer(t *Topic, name string, qterms []string) *Topic {
-	if t == nil {
+	if t == nil || len(qterms) == 0 {
 		return nil
 	}
 	in := make(map[string]bool)
 	for _, w := range terms(name) {
 		in[w] = true
 	}
-	distinct := make(map[string]bool, len(qterms))
 	covered := 0
 	for _, w := range qterms {
-		if !distinct[w] {
-			distinct[w] = true
-			if in[w] {
-				covered++
-			}
+		if in[w] {
+			covered++
 		}
 	}
-	if 2*covered < len(distinct) {
+	if 2*covered < len(qterms) {
 		return nil
 	}
 	return t
+}
+
+// distinctTerms is terms without repeats, in their first order.
+func distinctTerms(ts []string) []string {
+	seen := make(map[string]bool, len(ts))
+	out := ts[:0:0]
+	for _, t := range ts {
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // lookup tries the exact forms: id, then title or alias, case-insensitively.
@@ -232,21 +241,18 @@ const maxShortQuery = 3
 // holds nearly all the query's terms, it is the answer. Otherwise a topic that merely mentions
 // the query's words in its body is not one: the words that carry most of the query's weight
 // (its rare terms) must be in what the topic says it is about (title, id, aliases, summary), all
-// of them for a short query; all of the query's distinct terms but one in four must be in the
-// topic; it must rank first; and no other topic naming as much may come close to it in score. Failing that, the user is told
-// there is no topic and offered the closest ones as guesses, which is better than a confident
-// wrong answer.
+// of them for a short query; all of the query's terms but one in four must be in the topic; it
+// must rank first; and no other topic naming as much may come close to it in score. Failing
+// that, the user is told there is no topic and offered the closest ones as guesses, which is
+// better than a confident wrong answer. qterms are the query's distinct terms.
 func confident(hits []hit, qterms []string, named []*Topic) (hit, bool) {
-	distinct := make(map[string]bool, len(qterms))
-	for _, t := range qterms {
-		distinct[t] = true
-	}
-	enough := func(h hit) bool { return h.matched >= len(distinct)-len(distinct)/4 }
+	n := len(qterms)
+	enough := func(h hit) bool { return h.matched >= n-n/4 }
 	if len(hits) > 0 && enough(hits[0]) && containsTopic(named, hits[0].topic) {
 		return hits[0], true
 	}
 	need := minNamed
-	if len(distinct) <= maxShortQuery {
+	if n <= maxShortQuery {
 		need = 1
 	}
 	// The answer must also be the best-ranked hit: a topic that names the query's words but

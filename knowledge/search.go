@@ -56,11 +56,12 @@ func newIndex(topics []*Topic) *index {
 	}
 	lengths := make([]float64, len(topics))
 	var total float64
+	cache := stems{}
 	for d, t := range topics {
 		tf := make(map[string]float32)
 		named := make(map[string]bool)
 		add := func(text string, weight float32) {
-			for _, term := range terms(text) {
+			for _, term := range cache.terms(text) {
 				tf[term] += weight
 				lengths[d] += float64(weight)
 				if weight > weightBody {

@@ -18,10 +18,10 @@ type quizHandlers struct {
 	log  *slog.Logger
 }
 
-// answerCommand is the command an answer button runs. It is routed on every platform but
+// AnswerCommand is the command an answer button runs. It is routed on every platform but
 // registered and listed on none: people answer with buttons, and a typed answer is checked like
 // a clicked one.
-const answerCommand = "answer"
+const AnswerCommand = "answer"
 
 // RegisterQuiz routes /quiz and its answer buttons to r, with each user's state in store.
 func RegisterQuiz(r *bot.Router, kb *knowledge.Base, store knowledge.QuizStore, log *slog.Logger) {
@@ -34,7 +34,7 @@ func RegisterQuiz(r *bot.Router, kb *knowledge.Base, store knowledge.QuizStore, 
 			Complete: "topics", MaxLength: maxQuery, Rest: true}},
 	}}, bot.HandlerFunc(h.ask))
 	all := []bot.Platform{bot.PlatformSlack, bot.PlatformDiscord, bot.PlatformCLI, bot.PlatformWeb, bot.PlatformPlayground}
-	r.Handle(bot.Spec{Name: answerCommand, Hidden: true, Skip: all, Form: bot.Form{
+	r.Handle(bot.Spec{Name: AnswerCommand, Hidden: true, Skip: all, Form: bot.Form{
 		Summary: "Answer a quiz question (what its buttons run).",
 		Options: []bot.Option{
 			{Name: "question", Description: "The question's id", Required: true, MaxLength: 120},
@@ -76,7 +76,7 @@ func (h *quizHandlers) ask(ctx context.Context, cmd bot.Command) (bot.Reply, err
 	lines := make([]string, len(a.Question.Options))
 	for i, o := range a.Question.Options {
 		lines[i] = fmt.Sprintf("- **%s.** %s", knowledge.Letter(i), o)
-		r.Buttons = append(r.Buttons, bot.Button{Label: knowledge.Letter(i), Action: bot.Action{Command: answerCommand, Args: a.Answers[i]}})
+		r.Buttons = append(r.Buttons, bot.Button{Label: knowledge.Letter(i), Action: bot.Action{Command: AnswerCommand, Args: a.Answers[i]}})
 	}
 	r.Sections = []bot.Section{{Heading: "Options", Body: strings.Join(lines, "\n")}}
 	if topic == nil {

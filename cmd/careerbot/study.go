@@ -98,8 +98,8 @@ func runKnowledge(args []string, stdout, stderr io.Writer) int {
 	for _, p := range problems {
 		fmt.Fprintln(stdout, p)
 	}
-	errs, warnings := len(knowledge.Errors(problems)), 0
-	warnings = len(problems) - errs
+	errs := len(knowledge.Errors(problems))
+	warnings := len(problems) - errs
 	if errs > 0 {
 		fmt.Fprintf(stderr, "%d problem(s), %d warning(s)\n", errs, warnings)
 		return exitFail
@@ -115,6 +115,10 @@ func runKnowledge(args []string, stdout, stderr io.Writer) int {
 // openingsFor finds openings for /path opening:<id>: among the open ones in the catalogue, else
 // among stored ones, so a plan still works for an opening posted earlier that has since closed.
 func openingsFor(j *career.Jobs) study.Openings {
+	skills := make(map[string]jobs.Skill)
+	for _, s := range jobs.Skills() {
+		skills[s.ID] = s
+	}
 	return func(ctx context.Context, id string) (study.Opening, bool, error) {
 		var doc *jobs.Doc
 		if d, ok := j.Catalog.Doc(id); ok {
@@ -130,10 +134,6 @@ func openingsFor(j *career.Jobs) study.Openings {
 			doc = jobs.Index(&o)
 		} else {
 			return study.Opening{}, false, nil
-		}
-		skills := make(map[string]jobs.Skill)
-		for _, s := range jobs.Skills() {
-			skills[s.ID] = s
 		}
 		out := study.Opening{Title: doc.Opening.Title, Company: doc.Opening.Company}
 		at := make(map[string]int)
@@ -184,10 +184,10 @@ func runQuiz(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	buttons := question.Buttons
 	question.Buttons = nil // answered here, not by typing the buttons' commands
 	fmt.Fprint(stdout, bot.PlainText(question, "careerbot "))
-	if question.NotFound || len(buttons) == 0 || buttons[0].Action.Command != "answer" {
-		if question.NotFound {
-			return exitFail
-		}
+	if question.NotFound {
+		return exitFail
+	}
+	if len(buttons) == 0 || buttons[0].Action.Command != study.AnswerCommand {
 		return exitOK
 	}
 	letters := make([]string, len(buttons))
